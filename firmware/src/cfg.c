@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cfg.c - context configuration: enable, revoke (stop and drain), MAC and
+ * receive filter changes.  The host writes BAR2; the hardware mirrors it in
+ * the CFG block and flags the context in CFG_PENDING.  Slow path.
+ */
+#include "fw.h"
+
+static uint32_t cfg_rd(uint32_t c, uint32_t reg)
+{
+	return hw_rd(CDNA_NIC_CFG + CFG_CTX(c) + reg);
+}
+
+static void cfg_set_state(uint32_t c, uint32_t state)
+{
+	fw.ctx[c].state = state;
+	hw_wr(CDNA_NIC_CFG + CFG_CTX(c) + CFG_STATE, state);
+}
+
+/* Program the DMA engine for a 4-byte immediate write into host memory. */
+static void status_write(const struct fw_ctx *x, uint32_t c, uint32_t off,
+			 uint32_t val)
+{
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, x->status_lo + off);
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, x->status_hi);
+	hw_wr(CDNA_NIC_DMA + DMA_IMM, val);
+	hw_wr(CDNA_NIC_DMA + DMA_CMD, DMA_CMD_OP(DMA_OP_IMM32) | DMA_CMD_CTX(c));
+}
+
+static void ctx_enable(uint32_t c)
+{
+	struct fw_ctx *x = &fw.ctx[c];
+
+	*x = (struct fw_ctx){ 0 };
+	x->tx_ring_lo = cfg_rd(c, CFG_TX_RING_LO);
+	x->tx_ring_hi = cfg_rd(c, CFG_TX_RING_HI);
+	x->rx_ring_lo = cfg_rd(c, CFG_RX_RING_LO);
+	x->rx_ring_hi = cfg_rd(c, CFG_RX_RING_HI);
+	x->status_lo = cfg_rd(c, CFG_STATUS_LO);
+	x->status_hi = cfg_rd(c, CFG_STATUS_HI);
+	x->seq_base = cfg_rd(c, CFG_SEQ_BASE);
+	/* Aligned rings never carry into the high address word, which keeps
+	 * that check off the per-packet path. */
+	if (((x->tx_ring_lo | x->rx_ring_lo) & (CDNA_PAGE_SIZE - 1)) ||
+	    (x->status_lo & (sizeof(struct cdna_ctx_status) - 1))) {
+		hw_wr(CDNA_NIC_SYS + SYS_FW_ERROR, FW_ERR_RING_ALIGN);
+		cfg_set_state(c, CDNA_CTX_STATE_STOPPED);
+		return;
+	}
+	/* Start from a clean status block: the writer's view of consumption
+	 * must begin at 0 like the indexes. */
+	status_write(x, c, CDNA_STATUS_OFF_TX_CONS, 0);
+	status_write(x, c, CDNA_STATUS_OFF_RX_CONS, 0);
+	fw.running |= 1u << c;
+	cfg_set_state(c, CDNA_CTX_STATE_RUNNING);
+}
+
+/*
+ * Revoke: stop fetching, discard the transmit work that was posted but not
+ * sent, publish the final consumer indexes and report STOPPED.  Every DMA
+ * this firmware issues completes before the store that starts it retires
+ * (nic-hw.h), so once STOPPED is written no access to the context's memory
+ * is in flight and the hypervisor may return the context's pages.
+ */
+static void ctx_revoke(uint32_t c)
+{
+	struct fw_ctx *x = &fw.ctx[c];
+	uint32_t bit = 1u << c;
+
+	fw_drop(c, CDNA_DROP_REVOKED, x->tx_prod - x->tx_cons);
+	status_write(x, c, CDNA_STATUS_OFF_TX_CONS, x->tx_cons);
+	status_write(x, c, CDNA_STATUS_OFF_RX_CONS, x->rx_cons);
+	fw.running &= ~bit;
+	fw.tx_ready &= ~bit;
+	x->tx_prod = x->tx_fetched = x->tx_cons;
+	x->rx_prod = x->rx_fetched = x->rx_cons;
+	fw_stats()->ctx[c].revokes++;
+	cfg_set_state(c, CDNA_CTX_STATE_STOPPED);
+}
+
+static void ctx_load_identity(uint32_t c)
+{
+	struct fw_ctx *x = &fw.ctx[c];
+	uint32_t filter = cfg_rd(c, CFG_RX_FILTER);
+	uint32_t bit = 1u << c;
+
+	x->mac_lo = cfg_rd(c, CFG_MAC_LO);
+	x->mac_hi = cfg_rd(c, CFG_MAC_HI) & 0xffffu;
+	fw.want_bcast &= ~bit;
+	fw.want_mcast &= ~bit;
+	if (filter & CDNA_RXF_BCAST)
+		fw.want_bcast |= bit;
+	if (filter & CDNA_RXF_MCAST)
+		fw.want_mcast |= bit;
+}
+
+void fw_cfg_apply(uint32_t pending)
+{
+	while (pending) {
+		uint32_t c = (uint32_t)__builtin_ctz(pending);
+		uint32_t bit = 1u << c;
+		uint32_t ctrl = cfg_rd(c, CFG_CTRL);
+
+		pending &= pending - 1;
+		/* Ring addresses are taken only on the transition to RUNNING:
+		 * moving a live ring needs a revoke first. */
+		if (ctrl == CDNA_CTX_CTRL_ENABLE && !(fw.running & bit))
+			ctx_enable(c);
+		else if (ctrl != CDNA_CTX_CTRL_ENABLE && (fw.running & bit))
+			ctx_revoke(c);
+		ctx_load_identity(c);
+	}
+	fw.want_bcast &= fw.running;
+	fw.want_mcast &= fw.running;
+	fw_mac_rebuild();
+}
+
+/* Rebuild the MAC -> context hash over the running contexts. */
+void fw_mac_rebuild(void)
+{
+	for (uint32_t i = 0; i < sizeof(fw.mac_hash); i++)
+		fw.mac_hash[i] = 0;
+	for (uint32_t c = 0; c < CDNA_NUM_CTX; c++) {
+		const struct fw_ctx *x = &fw.ctx[c];
+		uint32_t h;
+
+		if (!(fw.running & (1u << c)))
+			continue;
+		/* Multicast or all-zero MACs never match a unicast frame. */
+		if ((x->mac_lo & 1u) || (x->mac_lo == 0 && x->mac_hi == 0))
+			continue;
+		/* Two contexts with one MAC: the lower one keeps it. */
+		if (fw_mac_lookup(x->mac_lo, x->mac_hi) >= 0)
+			continue;
+		h = fw_mac_hash(x->mac_hi);
+		while (fw.mac_hash[h])
+			h = (h + 1) & 63u;
+		fw.mac_hash[h] = (uint8_t)(c + 1);
+	}
+}
+
+/* The context whose MAC this is, or -1.  At most 32 of 64 buckets are
+ * used, so a probe ends at an empty bucket quickly. */
+int fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi)
+{
+	uint32_t h = fw_mac_hash(mac_hi);
+
+	for (uint32_t n = 0; n < 64u; n++) {
+		uint32_t e = fw.mac_hash[h];
+		const struct fw_ctx *x;
+
+		if (!e)
+			return -1;
+		x = &fw.ctx[e - 1];
+		if (x->mac_lo == mac_lo && x->mac_hi == mac_hi)
+			return (int)(e - 1);
+		h = (h + 1) & 63u;
+	}
+	return -1;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fw.h - the firmware's state and its SRAM layout.
+ *
+ * The firmware is one event loop (fw_poll) over four kinds of work:
+ * configuration changes (enable/revoke/MAC), doorbells, received frames and
+ * transmit scheduling.  Per-packet work is inline in fw.c's loop so that
+ * values stay in registers: on the emulated NIC every SRAM store costs
+ * about 57 ns, so the fast path stores only the indexes it must remember.
+ */
+#ifndef FW_FW_H
+#define FW_FW_H
+
+#include <stdint.h>
+#include <cdna/desc.h>
+#include <cdna/nic-hw.h>
+#include <cdna/regs.h>
+
+#define FW_VERSION_MAJOR 1
+#define FW_VERSION_MINOR 0
+#define FW_VERSION_PATCH 0
+
+/*
+ * SRAM the hardware reads or writes (NIC bus addresses).  The linker script
+ * keeps code data, bss and stack below FW_DMA_AREA.
+ */
+#define FW_DMA_AREA      (CDNA_NIC_SRAM_BASE + 0x10000u)
+#define FW_DESC_CACHE    16u  /* descriptors cached per ring */
+#define FW_TX_CACHE      (FW_DMA_AREA + 0x0000u) /* [ctx][16] descs, 8 KiB */
+#define FW_RX_CACHE      (FW_DMA_AREA + 0x2000u) /* [ctx][16] descs, 8 KiB */
+#define FW_TX_STAGE      (FW_DMA_AREA + 0x4000u) /* one frame, 2 KiB */
+#define FW_STATS         (FW_DMA_AREA + 0x5000u) /* cdna_fw_stats_block */
+#define FW_MAC_RX        (FW_DMA_AREA + 0x10000u) /* MAC receive slots */
+#define FW_MAC_RX_SLOTS  32u
+
+/*
+ * Deficit round robin: each round a context with frames waiting may send
+ * FW_DRR_QUANTUM bytes (carrying the rest to the next round).  Three full
+ * frames keep rounds long enough that the per-round bookkeeping stores are
+ * shared by several frames, and short enough to interleave contexts.
+ */
+#define FW_DRR_QUANTUM   (3 * CDNA_MAX_FRAME)
+#define FW_RX_BUDGET     32u  /* wire frames per loop turn */
+#define FW_HEARTBEAT_US  100000u
+
+/* SYS_FW_ERROR codes: the firmware's last refused host request. */
+#define FW_ERR_RING_ALIGN 1u /* enable with misaligned ring or status */
+
+/* One context as the firmware tracks it. */
+struct fw_ctx {
+	/* TX ring: indexes are free-running (desc.h) */
+	uint32_t tx_prod;    /* last accepted doorbell */
+	uint32_t tx_fetched; /* descriptors copied into the cache */
+	uint32_t tx_cons;    /* descriptors consumed */
+	int32_t deficit;     /* DRR bytes this context may still send */
+	uint32_t tx_skip;    /* discarding the rest of a refused frame */
+	/* RX ring */
+	uint32_t rx_prod;
+	uint32_t rx_fetched;
+	uint32_t rx_cons;
+	uint32_t seq_base;
+	/* host addresses, from the CFG mirror at enable */
+	uint32_t tx_ring_lo, tx_ring_hi;
+	uint32_t rx_ring_lo, rx_ring_hi;
+	uint32_t status_lo, status_hi;
+	/* identity */
+	uint32_t mac_lo;     /* MAC bytes 0..3 */
+	uint32_t mac_hi;     /* MAC bytes 4..5 */
+	uint32_t state;      /* CDNA_CTX_STATE_* */
+};
+
+/* Everything the firmware remembers. */
+struct fw_state {
+	struct fw_ctx ctx[CDNA_NUM_CTX];
+	uint32_t running;      /* bit c: context c RUNNING */
+	uint32_t tx_ready;     /* bit c: tx_prod != tx_cons */
+	uint32_t want_bcast;   /* bit c: running and accepts broadcast */
+	uint32_t want_mcast;   /* bit c: running and accepts multicast */
+	uint32_t heartbeat;
+	uint8_t mac_hash[64];  /* ctx + 1 by hash of the MAC, 0 = empty */
+};
+
+extern struct fw_state fw;
+
+/* fw.c */
+void fw_init(void);
+/* One turn of the event loop; returns 0 when there was nothing to do. */
+int fw_poll(void);
+
+/* cfg.c: configuration changes (slow path) */
+void fw_cfg_apply(uint32_t pending);
+void fw_mac_rebuild(void);
+int fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi);
+
+/* Statistics block in SRAM, published to the model. */
+static inline struct cdna_fw_stats_block *fw_stats(void);
+
+#include "hal.h"
+
+static inline struct cdna_fw_stats_block *fw_stats(void)
+{
+	return (struct cdna_fw_stats_block *)sram_ptr(FW_STATS);
+}
+
+/* Count a refusal for context c (slow path: one SRAM store). */
+static inline void fw_refuse(uint32_t c, enum cdna_refusal why)
+{
+	fw_stats()->ctx[c].refused[why]++;
+}
+
+static inline void fw_drop(uint32_t c, enum cdna_drop why, uint32_t n)
+{
+	fw_stats()->ctx[c].dropped[why] += n;
+}
+
+/* MAC hash: the two last bytes vary most between guests. */
+static inline uint32_t fw_mac_hash(uint32_t mac_hi)
+{
+	return ((mac_hi >> 8) ^ (mac_hi & 0xffu) * 7u) & 63u;
+}
+
+#endif /* FW_FW_H */

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cdna/regs.h - the NIC's PCI interface: identity, BAR0 and BAR2.
+ *
+ * Contract between: the NIC model (hw-model/core/ implements it, the QEMU
+ * glue exposes it), guest drivers (BAR0 context pages), the hypervisor
+ * (BAR2 page 1) and dom0's cdnactl (BAR2 page 0).
+ *
+ * All registers are 32 bits, little-endian.  Accesses of another width or to
+ * an offset that names no register read as 0 and are ignored on write; they
+ * never fault.  "R" read only, "W" write only (reads 0), "RW" read/write,
+ * "W1C" write 1 to clear.
+ *
+ * Who may map what (enforced by the hypervisor, not by the NIC):
+ *   BAR0 page c    the domain that owns context c (and nobody else)
+ *   BAR2 page 0    dom0 (management)
+ *   BAR2 page 1    the hypervisor only; in native mode (no hypervisor) the
+ *                  host's own driver
+ */
+#ifndef CDNA_REGS_H
+#define CDNA_REGS_H
+
+#include <stdint.h>
+#include "nic-hw.h"
+#include "image.h"
+
+#define CDNA_PCI_VENDOR_ID   0x1b36u  /* Red Hat, Inc.: QEMU's own devices */
+#define CDNA_PCI_DEVICE_ID   0x10cdu  /* from the range QEMU leaves free */
+#define CDNA_PCI_CLASS       0x0200u  /* Ethernet controller */
+
+/* ---- BAR0: one 4 KiB page per context, CDNA_NUM_CTX pages ---------------- */
+#define CDNA_BAR0_SIZE       (CDNA_NUM_CTX * 0x1000u)
+#define CDNA_BAR0_CTX(c)     ((uint32_t)(c) * 0x1000u)
+
+#define CTX_TX_PROD          0x000 /* RW TX producer index (free-running):
+				    *    the doorbell.  Reads return the last
+				    *    value written. */
+#define CTX_RX_PROD          0x004 /* RW RX producer index: the doorbell */
+#define CTX_IRQ_ENABLE       0x008 /* RW bit 0: this context's interrupt
+				    *    bit may be delivered; while clear the
+				    *    NIC holds it pending (NAPI) */
+#define CTX_IRQ_STATUS       0x00c /* R  bit 0: held pending */
+#define CTX_STATUS           0x010 /* R  bits 3:0 CDNA_CTX_STATE_*, bit 8
+				    *    link up, bit 9 firmware running */
+#define CTX_MAC_LO           0x014 /* R  MAC bytes 0..3 (byte 0 in 7:0) */
+#define CTX_MAC_HI           0x018 /* R  MAC bytes 4..5 in 15:0 */
+#define CTX_INDEX            0x01c /* R  this context's number */
+
+#define CTX_STATUS_STATE(v)  ((v) & 0xfu)
+#define CTX_STATUS_LINK_UP   (1u << 8)
+#define CTX_STATUS_FW_UP     (1u << 9)
+
+/* Context states (CTX_STATUS, BAR2 HV_CTX_STATE, nic-hw CFG_STATE). */
+#define CDNA_CTX_STATE_DISABLED 0u /* never enabled since reset */
+#define CDNA_CTX_STATE_RUNNING  1u /* enabled; the NIC fetches descriptors */
+#define CDNA_CTX_STATE_STOPPED  2u /* revoked and drained: the NIC will not
+				    * touch any buffer of this context again
+				    * until it is enabled anew */
+
+/* Context control (BAR2 HV_CTX_CTRL, nic-hw CFG_CTRL). */
+#define CDNA_CTX_CTRL_REVOKE    0u
+#define CDNA_CTX_CTRL_ENABLE    1u
+
+/* Receive filter (BAR2 MGMT_CTX_RX_FILTER, nic-hw CFG_RX_FILTER). */
+#define CDNA_RXF_BCAST       (1u << 0) /* accept ff:ff:ff:ff:ff:ff */
+#define CDNA_RXF_MCAST       (1u << 1) /* accept every multicast */
+
+/* ---- BAR2: page 0 management (dom0), page 1 hypervisor ------------------ */
+#define CDNA_BAR2_SIZE       0x2000u
+#define CDNA_BAR2_MGMT       0x0000u
+#define CDNA_BAR2_HV         0x1000u
+
+/* Page 0: identity and firmware */
+#define MGMT_ID              0x000 /* R  CDNA_HW_ID */
+#define MGMT_NUM_CTX         0x004 /* R  CDNA_NUM_CTX */
+#define MGMT_FW_STATE        0x008 /* R  CDNA_FW_STATE_* */
+#define MGMT_FW_VERSION      0x00c /* R  running firmware's CDNA_FW_VERSION;
+				    *    0 when none runs */
+#define MGMT_BOOT_BANK       0x010 /* R  flash bank booted (0 or 1) */
+#define MGMT_BOOT_ERROR      0x014 /* R  why the boot ROM refused each bank:
+				    *    bank 0 in 7:0, bank 1 in 15:8, as
+				    *    enum cdna_image_error (image.h) */
+#define MGMT_FAULT_CAUSE     0x018 /* R  CDNA_FAULT_* when FW_STATE FAULT */
+#define MGMT_FAULT_PC        0x01c /* R  NIC processor PC at the fault */
+#define MGMT_HEARTBEAT       0x020 /* R  the firmware's SYS_HEARTBEAT */
+#define MGMT_NIC_CTRL        0x024 /* W  CDNA_NIC_CTRL_* */
+#define MGMT_MAC_RX_DROPS    0x028 /* R  frames the MAC dropped (no slot) */
+#define MGMT_RX_NO_MATCH     0x02c /* R  frames for no context (dropped) */
+#define MGMT_DMA_FAULTS      0x030 /* R  DMA commands the platform refused */
+
+#define CDNA_NIC_CTRL_RESET  (1u << 0) /* reset the NIC and reboot firmware;
+					* every context becomes DISABLED */
+
+/* Firmware states (MGMT_FW_STATE, nic-hw SYS_FW_STATE). */
+#define CDNA_FW_STATE_RESET     0u /* in reset, boot ROM not run yet */
+#define CDNA_FW_STATE_BOOTING   1u /* image loaded, firmware initialising */
+#define CDNA_FW_STATE_RUNNING   2u /* firmware up and serving contexts */
+#define CDNA_FW_STATE_NO_FW     3u /* no flash bank holds a valid image */
+#define CDNA_FW_STATE_FAULT     4u /* firmware crashed; see FAULT_* */
+
+/* Fault causes (MGMT_FAULT_CAUSE). */
+#define CDNA_FAULT_NONE         0u
+#define CDNA_FAULT_MEMORY       1u /* access outside the memory map */
+#define CDNA_FAULT_UNDEF        2u /* undefined instruction */
+#define CDNA_FAULT_WATCHDOG     3u /* ran too long without waiting */
+#define CDNA_FAULT_OTHER        4u
+
+/* Page 0: per-context identity, set by dom0 (cdnactl assign). */
+#define MGMT_CTX(c)          (0x100u + 0x10u * (uint32_t)(c))
+#define MGMT_CTX_MAC_LO      0x0 /* RW MAC bytes 0..3 */
+#define MGMT_CTX_MAC_HI      0x4 /* RW MAC bytes 4..5; writing it makes
+				  *    the new MAC take effect */
+#define MGMT_CTX_RX_FILTER   0x8 /* RW CDNA_RXF_* */
+#define MGMT_CTX_OWNER       0xc /* RW owner's domain id (informational) */
+
+/*
+ * Page 0: per-context statistics, read only.  64-bit counters are two
+ * registers, low word first; read HI, LO, HI again if HI changed.
+ */
+#define MGMT_STATS(c)        (0x400u + 0x40u * (uint32_t)(c))
+#define STAT_TX_FRAMES       0x00 /* frames sent (wire or switched) */
+#define STAT_TX_BYTES_LO     0x04
+#define STAT_TX_BYTES_HI     0x08
+#define STAT_RX_FRAMES       0x0c /* frames delivered to the context */
+#define STAT_RX_BYTES_LO     0x10
+#define STAT_RX_BYTES_HI     0x14
+#define STAT_REFUSED(r)      (0x18 + 4 * (r)) /* enum cdna_refusal */
+#define STAT_DROPPED(d)      (0x38 + 4 * (d)) /* enum cdna_drop */
+
+/*
+ * Page 0, 0xc00..0xfff: the flash window.  The host streams an image into
+ * the inactive bank; the full protocol (bank table, activation, rollback)
+ * is specified with the flashing work and keeps these offsets.
+ */
+#define MGMT_FLASH_BANK      0xc00 /* RW bank the window addresses (0/1) */
+#define MGMT_FLASH_OFFSET    0xc04 /* RW byte offset in the bank; advances
+				    *    by 4 with every FLASH_DATA write */
+#define MGMT_FLASH_DATA      0xc08 /* W  4 bytes at OFFSET */
+#define MGMT_FLASH_CMD       0xc0c /* W  CDNA_FLASH_CMD_* */
+#define MGMT_FLASH_STATUS    0xc10 /* R  result of the last command */
+#define MGMT_FLASH_BANK_VER(b) (0xc20 + 8 * (b)) /* R image version */
+#define MGMT_FLASH_BANK_ST(b)  (0xc24 + 8 * (b)) /* R bank state */
+
+#define CDNA_FLASH_BANK_SIZE  (CDNA_IMAGE_MAX_SIZE)
+
+/* Page 1: hypervisor.  The interrupt vector, then one block per context. */
+#define HV_INTVEC_LO         0x000 /* RW host address of struct cdna_intvec */
+#define HV_INTVEC_HI         0x004
+#define HV_INT_CONS          0x008 /* RW host's consumer index in the vector */
+#define HV_INT_MOD_US        0x00c /* RW least microseconds between two
+				    *    physical interrupts (coalescing) */
+#define HV_CTX(c)            (0x100u + 0x40u * (uint32_t)(c))
+#define HV_CTX_CTRL          0x00 /* RW CDNA_CTX_CTRL_*: write ENABLE after
+				   *    the fields below (rings 4 KiB aligned,
+				   *    status 64-byte aligned, or the firmware
+				   *    refuses: state stays not RUNNING); write
+				   *    REVOKE to stop, complete once
+				   *    HV_CTX_STATE is no longer RUNNING */
+#define HV_CTX_TX_RING_LO    0x04 /* RW host address of the TX ring */
+#define HV_CTX_TX_RING_HI    0x08
+#define HV_CTX_RX_RING_LO    0x0c /* RW host address of the RX ring */
+#define HV_CTX_RX_RING_HI    0x10
+#define HV_CTX_STATUS_LO     0x14 /* RW host address of cdna_ctx_status */
+#define HV_CTX_STATUS_HI     0x18
+#define HV_CTX_SEQ_BASE      0x1c /* RW sequence number of index 0 */
+#define HV_CTX_STATE         0x2c /* R  CDNA_CTX_STATE_* (the firmware's) */
+
+/*
+ * Interrupt vector, in host memory the hypervisor owns.  The NIC appends
+ * one entry per delivery: the bit mask of contexts with news.  It is a
+ * ring, not a single word, so the NIC never races with a host clearing
+ * bits.  The host reads entries up to prod, then writes HV_INT_CONS.  When
+ * the ring is full, the NIC keeps new bits pending (nothing is lost).
+ * The NIC raises its physical interrupt (MSI, or INTx asserted while
+ * prod != HV_INT_CONS) after appending, at most once per HV_INT_MOD_US.
+ */
+#define CDNA_INTVEC_SLOTS    256u
+struct cdna_intvec {
+	uint32_t prod;       /* entries appended (free-running) */
+	uint32_t reserved[15];
+	uint32_t mask[CDNA_INTVEC_SLOTS]; /* entry i at mask[i % SLOTS] */
+};
+
+#endif /* CDNA_REGS_H */

@@ -1,0 +1,62 @@
+# firmware.mk - the NIC firmware: ARM build and flashable image, plus the
+# host build of the same logic that unit tests and benchmarks drive.
+ARM_CC      := arm-none-eabi-gcc
+ARM_SIZE    := arm-none-eabi-size
+ARM_CFLAGS  := -std=c11 -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -O2 -g \
+	-ffunction-sections -fdata-sections -ffreestanding -Wall -Wextra -Wshadow \
+	-Iinclude -MMD -MP
+ARM_LDFLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft --specs=nano.specs \
+	--specs=nosys.specs -nostartfiles -T firmware/arm/link.ld \
+	-Wl,--gc-sections -Wl,--no-warn-rwx-segments
+
+FW_VERSION  := 1.0.0
+FW_LOGIC    := firmware/src/fw.c firmware/src/cfg.c
+FW_ARM_SRCS := $(FW_LOGIC) firmware/arm/startup.c firmware/arm/syscalls.c \
+	firmware/arm/main.c
+FW_ARM_OBJS := $(patsubst %.c,$(BUILD)/arm/%.o,$(FW_ARM_SRCS))
+FW_HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/fwhost/%.o,$(FW_LOGIC) firmware/host/hal_host.c)
+
+FW_ELF := $(BUILD)/firmware/cdna-fw.elf
+FW_IMG := $(BUILD)/firmware/cdna-fw.img
+
+.PHONY: firmware
+firmware: deps $(FW_IMG) $(BUILD)/bin/cdna-image
+
+$(BUILD)/arm/%.o: %.c
+	@mkdir -p $(@D)
+	$(ARM_CC) $(ARM_CFLAGS) -c $< -o $@
+
+$(FW_ELF): $(FW_ARM_OBJS) firmware/arm/link.ld
+	@mkdir -p $(@D)
+	$(ARM_CC) $(ARM_LDFLAGS) $(FW_ARM_OBJS) -o $@ -Wl,-Map=$(@:.elf=.map)
+
+$(FW_IMG): $(FW_ELF) $(BUILD)/bin/cdna-image
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-0} $(BUILD)/bin/cdna-image create \
+		--elf $< --version $(FW_VERSION) --name cdna-fw -o $@
+
+# Host build of the firmware logic (FW_HOST): registers through fw_host_hw.
+$(BUILD)/obj/fwhost/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
+
+# The NIC hardware blocks the host-built firmware runs against (the NIC
+# model's core grows around them).
+NIC_HW_OBJS := $(BUILD)/obj/hw-model/core/nic_hw.o
+
+# Firmware unit tests: the host build against the hardware model.
+FW_HARNESS_OBJS := $(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS) \
+	$(FW_HOST_OBJS)
+FW_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
+	$(wildcard tests/unit/test_fw_*.c))
+
+FW_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(FW_TESTS)) \
+	$(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS)
+$(FW_TEST_OBJS): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
+
+$(FW_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(FW_HARNESS_OBJS) $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+UNIT_TESTS += $(FW_TESTS)

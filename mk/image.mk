@@ -1,0 +1,43 @@
+# image.mk - the firmware image library (CRC-32, header encode/check), the
+# cdna-image host tool and their tests.  The rule that turns the firmware ELF
+# into $(BUILD)/firmware/cdna-fw.img lives in firmware.mk.
+
+# Freestanding C11, reused as is by the NIC model's boot ROM and cdnactl:
+# build them with -Ifirmware/image -Iinclude.
+IMAGE_LIB_SRCS := firmware/image/crc32.c firmware/image/image_check.c
+IMAGE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(IMAGE_LIB_SRCS))
+
+CDNA_IMAGE     := $(BUILD)/bin/cdna-image
+CDNA_IMAGE_OBJ := $(BUILD)/obj/firmware/tools/cdna-image.o
+TEST_IMAGE     := $(BUILD)/tests/test_image
+TEST_IMAGE_OBJ := $(BUILD)/obj/tests/unit/test_image.o
+IMAGE_ALL_OBJS := $(IMAGE_LIB_OBJS) $(CDNA_IMAGE_OBJ) $(TEST_IMAGE_OBJ)
+
+# The unit-test harness (tests/lib/check.c), shared by every test binary.
+# Whoever defines CHECK_OBJ first also builds it; note that make expands
+# prerequisites as it reads them, so a makefile included before this one
+# cannot use $(CHECK_OBJ) unless it is defined earlier still.
+ifndef CHECK_OBJ
+CHECK_OBJ      := $(BUILD)/obj/tests/lib/check.o
+IMAGE_ALL_OBJS += $(CHECK_OBJ)
+endif
+
+# A static pattern rule: only these objects, so it cannot capture (or be
+# captured by) another component's objects under $(BUILD)/obj.
+$(IMAGE_ALL_OBJS): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware/image -c $< -o $@
+
+$(CDNA_IMAGE): $(CDNA_IMAGE_OBJ) $(IMAGE_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+$(TEST_IMAGE): $(TEST_IMAGE_OBJ) $(IMAGE_LIB_OBJS) $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+UNIT_TESTS   += $(TEST_IMAGE)
+SCRIPT_TESTS += tests/unit/image-cli.sh
+
+# image-cli.sh runs the built tool.
+check-unit: $(CDNA_IMAGE)
