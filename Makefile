@@ -14,7 +14,8 @@ ifeq ($(SANITIZE),1)
 HOST_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 HOST_LDFLAGS += -fsanitize=address,undefined
-BUILD := $(BUILD)/sanitize
+# override: a BUILD given on the command line must not mix the two builds.
+override BUILD := $(BUILD)/sanitize
 endif
 
 # Test programs register themselves here (run by tests/run.sh).
@@ -24,6 +25,7 @@ SCRIPT_TESTS :=
 include mk/deps.mk
 include mk/image.mk
 include mk/firmware.mk
+include mk/bench.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean

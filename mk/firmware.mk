@@ -2,7 +2,7 @@
 # host build of the same logic that unit tests and benchmarks drive.
 ARM_CC      := arm-none-eabi-gcc
 ARM_SIZE    := arm-none-eabi-size
-ARM_CFLAGS  := -std=c11 -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -O2 -g \
+ARM_CFLAGS  := -std=c11 -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -O2 -fno-ira-share-spill-slots -fira-loop-pressure -g \
 	-ffunction-sections -fdata-sections -ffreestanding -Wall -Wextra -Wshadow \
 	-Iinclude -MMD -MP
 ARM_LDFLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft --specs=nano.specs \

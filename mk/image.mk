@@ -41,3 +41,30 @@ SCRIPT_TESTS += tests/unit/image-cli.sh
 
 # image-cli.sh runs the built tool.
 check-unit: $(CDNA_IMAGE)
+
+# The library on a big-endian CPU: image_be_guest.c built for big-endian ARM
+# (BE8) runs under unicorn, driven by the host program test_image_be.
+TEST_IMAGE_BE     := $(BUILD)/tests/test_image_be
+TEST_IMAGE_BE_OBJ := $(BUILD)/obj/tests/unit/image_be_host.o
+IMAGE_BE_GUEST    := $(BUILD)/tests/image_be_guest.bin
+IMAGE_BE_CFLAGS   := -std=c11 -mbig-endian -marm -mcpu=cortex-a7 \
+	-mfloat-abi=soft -O2 -ffreestanding -nostdlib -Wall -Wextra -Wshadow \
+	-Iinclude -Ifirmware/image
+
+$(TEST_IMAGE_BE_OBJ): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware/image -c $< -o $@
+
+$(TEST_IMAGE_BE): $(TEST_IMAGE_BE_OBJ) $(IMAGE_LIB_OBJS) $(IMAGE_BE_GUEST)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $(TEST_IMAGE_BE_OBJ) $(IMAGE_LIB_OBJS) \
+		-lunicorn -o $@
+
+$(IMAGE_BE_GUEST): tests/unit/image_be_guest.c tests/unit/image_be.h \
+		tests/unit/image_be_guest.ld $(IMAGE_LIB_SRCS)
+	@mkdir -p $(@D)
+	arm-none-eabi-gcc $(IMAGE_BE_CFLAGS) -T tests/unit/image_be_guest.ld \
+		tests/unit/image_be_guest.c $(IMAGE_LIB_SRCS) -o $(@:.bin=.elf)
+	arm-none-eabi-objcopy -O binary $(@:.bin=.elf) $@
+
+UNIT_TESTS += $(TEST_IMAGE_BE)

@@ -237,7 +237,8 @@ const char *cdna_image_strerror(enum cdna_image_error err)
 	case CDNA_IMAGE_BAD_PAYLOAD_CRC:
 		return "payload CRC mismatch: the image payload is corrupt";
 	case CDNA_IMAGE_BAD_LAYOUT:
-		return "bad layout: load address, entry point, stack pointer or name is invalid";
+		return "bad layout: load address, entry point, stack pointer "
+		       "or name is invalid";
 	case CDNA_IMAGE_ERROR_NUM:
 		break;
 	}

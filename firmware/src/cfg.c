@@ -138,23 +138,3 @@ void fw_mac_rebuild(void)
 		fw.mac_hash[h] = (uint8_t)(c + 1);
 	}
 }
-
-/* The context whose MAC this is, or -1.  At most 32 of 64 buckets are
- * used, so a probe ends at an empty bucket quickly. */
-int fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi)
-{
-	uint32_t h = fw_mac_hash(mac_hi);
-
-	for (uint32_t n = 0; n < 64u; n++) {
-		uint32_t e = fw.mac_hash[h];
-		const struct fw_ctx *x;
-
-		if (!e)
-			return -1;
-		x = &fw.ctx[e - 1];
-		if (x->mac_lo == mac_lo && x->mac_hi == mac_hi)
-			return (int)(e - 1);
-		h = (h + 1) & 63u;
-	}
-	return -1;
-}

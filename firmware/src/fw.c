@@ -16,7 +16,9 @@
 
 struct fw_state fw;
 
-/* Turn-local record of what to publish. */
+/* Turn-local record of what to publish.  Kept in registers: its address
+ * never reaches an out-of-line function (those report through
+ * fw.slow_dirty_rx instead). */
 struct fw_turn {
 	uint32_t dirty_tx; /* bit c: tx_cons moved */
 	uint32_t dirty_rx; /* bit c: rx_cons moved */
@@ -92,12 +94,14 @@ FW_INLINE void rx_writeback(const struct fw_ctx *x, uint32_t idx,
 }
 
 /*
- * Put the frame at SRAM address local (len bytes) into context c's next RX
- * buffer.  Refused descriptors are handed back with CDNA_DESC_ERR and the
- * next one is tried; the loop ends because each turn consumes one.
+ * Receive, general case: put the frame at SRAM address local (len bytes)
+ * into context c's next RX buffer.  Refused descriptors are handed back
+ * with CDNA_DESC_ERR and the next one is tried; the loop ends because each
+ * pass consumes one.  Out of line: rx_deliver takes the common case.
  */
-FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
-			  struct fw_turn *t)
+static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
+						       uint32_t local,
+						       uint32_t len)
 {
 	struct fw_ctx *x = &fw.ctx[c];
 	uint32_t cons = x->rx_cons;
@@ -160,8 +164,74 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 	}
 	if (cons != x->rx_cons) {
 		x->rx_cons = cons;
-		t->dirty_rx |= 1u << c;
+		fw.slow_dirty_rx |= 1u << c;
 	}
+}
+
+/* The faults of rx_deliver, accounted as rx_deliver_slow does. */
+static __attribute__((noinline)) void rx_fetch_fault(uint32_t c, uint32_t cons)
+{
+	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+	fw.ctx[c].rx_prod = cons;
+}
+
+static __attribute__((noinline)) void rx_data_fault(uint32_t c, uint32_t cons)
+{
+	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+	rx_writeback(&fw.ctx[c], cons, (uint32_t)CDNA_DESC_ERR << 16, c);
+	fw.ctx[c].rx_cons = cons + 1;
+	fw.slow_dirty_rx |= 1u << c;
+}
+
+/*
+ * Receive, common case: a buffer is posted and its descriptor is sound.
+ * One SRAM store (rx_cons), plus rx_fetched once per cache refill.
+ * Anything else goes to rx_deliver_slow, which starts over from the same
+ * state (nothing has been consumed or counted when it hands over).
+ */
+FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
+			  struct fw_turn *t)
+{
+	struct fw_ctx *x = &fw.ctx[c];
+	uint32_t cons = x->rx_cons;
+	uint32_t cache = FW_RX_CACHE + c * FW_DESC_CACHE * 16u;
+	const uint8_t *d = sram_ptr(cache + (cons & (FW_DESC_CACHE - 1)) * 16u);
+	uint32_t lenflags, addr_lo, buf_len;
+
+	if (__builtin_expect(x->rx_prod == cons, 0))
+		goto slow;
+	if (x->rx_fetched == cons) {
+		uint32_t n = desc_fetch(x->rx_ring_lo, x->rx_ring_hi, cache,
+					cons, x->rx_prod - cons, FW_DESC_CACHE,
+					c);
+		if (__builtin_expect(!n, 0)) {
+			rx_fetch_fault(c, cons);
+			return;
+		}
+		x->rx_fetched = cons + n;
+	}
+	lenflags = ld32(d + 8);
+	addr_lo = ld32(d);
+	buf_len = lenflags & 0xffffu;
+	if (__builtin_expect(ld32(d + 12) != x->seq_base + cons ||
+			     buf_len < len || buf_len > CDNA_PAGE_SIZE ||
+			     (addr_lo & (CDNA_PAGE_SIZE - 1)) + buf_len >
+				     CDNA_PAGE_SIZE, 0))
+		goto slow;
+	if (__builtin_expect(dma(addr_lo, ld32(d + 4), local,
+				 DMA_CMD_LEN(len) | DMA_CMD_OP(DMA_OP_TO_HOST) |
+					 DMA_CMD_CTX(c) | DMA_CMD_COUNT_RX) !=
+			     DMA_ST_OK, 0)) {
+		rx_data_fault(c, cons);
+		return;
+	}
+	rx_writeback(x, cons,
+		     len | (uint32_t)(CDNA_DESC_DONE | CDNA_DESC_EOP) << 16, c);
+	x->rx_cons = cons + 1;
+	t->dirty_rx |= 1u << c;
+	return;
+slow:
+	rx_deliver_slow(c, local, len);
 }
 
 /* Contexts that take a group-addressed frame with this first word. */
@@ -172,10 +242,33 @@ FW_INLINE uint32_t group_members(uint32_t dst_lo, uint32_t dst_hi)
 	return fw.want_mcast;
 }
 
+/*
+ * Deliver one frame to every context in m; returns the contexts whose
+ * rx_cons moved.  Out of line: the copies of broadcast, multicast and
+ * NIC-internal traffic are the exception on both paths that call it, and
+ * inlining them there would push those paths' values out of registers.
+ */
+static __attribute__((noinline)) uint32_t deliver_to(uint32_t m,
+						     uint32_t local,
+						     uint32_t len)
+{
+	struct fw_turn t = { 0, 0 };
+
+	while (m) {
+		rx_deliver((uint32_t)__builtin_ctz(m), local, len, &t);
+		m &= m - 1;
+	}
+	return t.dirty_rx;
+}
+
 /* ---- receive from the wire -------------------------------------------------- */
 
-FW_INLINE void rx_wire(struct fw_turn *t)
+/* Frames from the wire, up to FW_RX_BUDGET; returns the dirty_rx mask. */
+static __attribute__((noinline)) uint32_t rx_wire(void)
 {
+	struct fw_turn turn = { 0, 0 };
+	struct fw_turn *t = &turn;
+
 	for (uint32_t budget = FW_RX_BUDGET; budget; budget--) {
 		uint32_t head = hw_rd(CDNA_NIC_MAC + MAC_RX_HEAD);
 		uint32_t len, local, dst_lo, dst_hi;
@@ -194,11 +287,8 @@ FW_INLINE void rx_wire(struct fw_turn *t)
 			if (dst_lo & 1u) {
 				uint32_t m = group_members(dst_lo, dst_hi) & fw.running;
 
-				while (m) {
-					rx_deliver((uint32_t)__builtin_ctz(m), local,
-						   len, t);
-					m &= m - 1;
-				}
+				if (m)
+					t->dirty_rx |= deliver_to(m, local, len);
 			} else {
 				int c = fw_mac_lookup(dst_lo, dst_hi);
 
@@ -210,6 +300,7 @@ FW_INLINE void rx_wire(struct fw_turn *t)
 		}
 		hw_wr(CDNA_NIC_MAC + MAC_RX_POP, 0);
 	}
+	return turn.dirty_rx;
 }
 
 /* ---- transmit ---------------------------------------------------------------- */
@@ -218,178 +309,240 @@ FW_INLINE void rx_wire(struct fw_turn *t)
  * Send the frame assembled in FW_TX_STAGE for context c: to the wire, to
  * another context of this NIC (switched inside: it never reaches the
  * wire), or, for broadcast and multicast, to the wire and to every other
- * context that wants it.
+ * context that wants it.  Returns the contexts whose rx_cons moved.
  */
-FW_INLINE void tx_dispatch(uint32_t c, uint32_t len, struct fw_turn *t)
+FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
 {
 	const uint8_t *p = sram_ptr(FW_TX_STAGE);
 	uint32_t dst_lo = ld32(p);
 	uint32_t dst_hi = ld16(p + 4);
+	int to;
 
 	if (dst_lo & 1u) {
 		uint32_t m = group_members(dst_lo, dst_hi) & fw.running &
 			     ~(1u << c);
 
 		hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-		while (m) {
-			rx_deliver((uint32_t)__builtin_ctz(m), FW_TX_STAGE, len, t);
-			m &= m - 1;
-		}
-		return;
+		return m ? deliver_to(m, FW_TX_STAGE, len) : 0;
 	}
-	int to = fw_mac_lookup(dst_lo, dst_hi);
-
+	to = fw_mac_lookup(dst_lo, dst_hi);
 	if (to >= 0 && (uint32_t)to != c) {
-		rx_deliver((uint32_t)to, FW_TX_STAGE, len, t);
 		hw_wr(CDNA_NIC_MAC + MAC_CNT_TX, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-	} else {
-		hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
+		return deliver_to(1u << to, FW_TX_STAGE, len);
 	}
+	hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
+	return 0;
 }
 
+/* What tx_frame_slow says besides "consumed n, charged b". */
+#define TX_SLOW_OVER_DEFICIT 0xffffffffu /* the frame waits a round */
+#define TX_SLOW_WAIT         0xfffffffeu /* nothing to do until a doorbell */
+#define TX_SLOW_RESULT(n, charged) ((n) | (charged) << 8)
+
 /*
- * One DRR visit of context c: send whole frames while its deficit allows.
- * Bad frames are refused and consumed without being charged.
+ * Transmit, general case: the frame at index cons has several fragments,
+ * is refused, or is not complete yet.  Out of line so that the common
+ * case's loop keeps its values in registers.  Returns TX_SLOW_* or
+ * TX_SLOW_RESULT(descriptors consumed, bytes to charge).
  */
-FW_INLINE void tx_ctx(uint32_t c, struct fw_turn *t)
+static __attribute__((noinline)) uint32_t
+tx_frame_slow(uint32_t c, uint32_t cons, int32_t deficit)
 {
 	struct fw_ctx *x = &fw.ctx[c];
-	uint32_t bit = 1u << c;
-	uint32_t cons = x->tx_cons;
-	uint32_t prod = x->tx_prod;
-	uint32_t fetched = x->tx_fetched;
-	int32_t deficit = x->deficit + (int32_t)FW_DRR_QUANTUM;
 	uint32_t cache = FW_TX_CACHE + c * FW_DESC_CACHE * 16u;
+	uint32_t avail = x->tx_prod - cons;
+	uint32_t want = avail < CDNA_MAX_FRAGS ? avail : CDNA_MAX_FRAGS;
+	uint32_t nfrag = 0, flen = 0, eop = 0, off = 0;
+	int why = -1;
 
-	for (;;) {
-		uint32_t avail = prod - cons;
-		uint32_t want = avail < CDNA_MAX_FRAGS ? avail : CDNA_MAX_FRAGS;
-		uint32_t nfrag = 0, flen = 0, eop = 0;
-		int why = -1;
+	/* A frame may wrap the ring or the cache: up to two bursts. */
+	while (x->tx_fetched - cons < want) {
+		uint32_t n = desc_fetch(x->tx_ring_lo, x->tx_ring_hi, cache,
+					x->tx_fetched, x->tx_prod - x->tx_fetched,
+					FW_DESC_CACHE - (x->tx_fetched - cons), c);
+		if (!n) {
+			fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+			x->tx_prod = x->tx_fetched = cons;
+			return TX_SLOW_WAIT;
+		}
+		x->tx_fetched += n;
+	}
+	for (; nfrag < want && !eop; nfrag++) {
+		const uint8_t *d = sram_ptr(
+			cache + ((cons + nfrag) & (FW_DESC_CACHE - 1)) * 16u);
+		uint32_t lenflags = ld32(d + 8);
+		int bad;
 
-		if (!avail) {
-			/* DRR: an idle context keeps no credit. */
-			deficit = 0;
-			fw.tx_ready &= ~bit;
-			break;
-		}
-		if (fetched - cons < want) {
-			uint32_t n = desc_fetch(x->tx_ring_lo, x->tx_ring_hi,
-						cache, fetched, prod - fetched,
-						FW_DESC_CACHE - (fetched - cons), c);
-			if (!n) {
-				fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
-				prod = fetched = cons;
-				continue;
-			}
-			fetched += n;
-			continue; /* a wrapped frame needs a second burst */
-		}
-		for (; nfrag < want && !eop; nfrag++) {
-			const uint8_t *d = sram_ptr(
-				cache + ((cons + nfrag) & (FW_DESC_CACHE - 1)) * 16u);
-			uint32_t lenflags = ld32(d + 8);
-			int bad;
-
-			if (ld32(d + 12) != x->seq_base + cons + nfrag) {
-				why = CDNA_REFUSE_BAD_SEQ;
-				break;
-			}
-			bad = buf_refusal(ld32(d), lenflags & 0xffffu);
-			if (bad >= 0 && why < 0)
-				why = bad;
-			flen += lenflags & 0xffffu;
-			eop = (lenflags >> 16) & CDNA_DESC_EOP;
-		}
-		if (why == CDNA_REFUSE_BAD_SEQ) {
-			/* Slots from cons + nfrag on were not written for this
-			 * lap: forget them and wait for the next doorbell. */
+		if (ld32(d + 12) != x->seq_base + cons + nfrag) {
+			/* Slots from here on were not written for this lap:
+			 * forget them and wait for the next doorbell. */
 			fw_refuse(c, CDNA_REFUSE_BAD_SEQ);
-			prod = fetched = cons + nfrag;
-			continue;
+			x->tx_prod = x->tx_fetched = cons + nfrag;
+			return TX_SLOW_WAIT;
 		}
-		if (x->tx_skip) {
-			/* Rest of a frame refused for too many fragments:
-			 * consume through its EOP, sending nothing. */
-			cons += nfrag;
-			if (eop)
-				x->tx_skip = 0;
-			continue;
-		}
-		if (!eop) {
-			if (want == CDNA_MAX_FRAGS) {
-				fw_refuse(c, CDNA_REFUSE_TOO_MANY_FRAGS);
-				x->tx_skip = 1;
-				cons += nfrag;
-				continue;
-			}
-			/* The rest of the frame is not posted yet. */
-			fw.tx_ready &= ~bit;
-			deficit = 0;
-			break;
-		}
-		if (why < 0 && (flen < CDNA_MIN_FRAME || flen > CDNA_MAX_FRAME))
-			why = CDNA_REFUSE_BAD_LEN;
-		if (why >= 0) {
-			fw_refuse(c, (enum cdna_refusal)why);
-			cons += nfrag;
-			continue;
-		}
-		if ((int32_t)flen > deficit)
-			break;
-		/* Gather the fragments into the staging buffer. */
-		uint32_t off = 0;
+		bad = buf_refusal(ld32(d), lenflags & 0xffffu);
+		if (bad >= 0 && why < 0)
+			why = bad;
+		flen += lenflags & 0xffffu;
+		eop = (lenflags >> 16) & CDNA_DESC_EOP;
+	}
+	if (x->tx_skip) {
+		/* The rest of a frame refused for too many fragments:
+		 * consume through its EOP, sending nothing. */
+		if (eop)
+			x->tx_skip = 0;
+		return TX_SLOW_RESULT(nfrag, 0);
+	}
+	if (!eop) {
+		if (want < CDNA_MAX_FRAGS)
+			return TX_SLOW_WAIT; /* the rest is not posted yet */
+		fw_refuse(c, CDNA_REFUSE_TOO_MANY_FRAGS);
+		x->tx_skip = 1;
+		return TX_SLOW_RESULT(nfrag, 0);
+	}
+	if (why < 0 && (flen < CDNA_MIN_FRAME || flen > CDNA_MAX_FRAME))
+		why = CDNA_REFUSE_BAD_LEN;
+	if (why >= 0) {
+		fw_refuse(c, (enum cdna_refusal)why);
+		return TX_SLOW_RESULT(nfrag, 0);
+	}
+	if ((int32_t)flen > deficit)
+		return TX_SLOW_OVER_DEFICIT;
+	/* Gather the fragments into the staging buffer. */
+	for (uint32_t i = 0; i < nfrag; i++) {
+		const uint8_t *d = sram_ptr(
+			cache + ((cons + i) & (FW_DESC_CACHE - 1)) * 16u);
+		uint32_t len = ld32(d + 8) & 0xffffu;
 
-		for (uint32_t i = 0; i < nfrag; i++) {
-			const uint8_t *d = sram_ptr(
-				cache + ((cons + i) & (FW_DESC_CACHE - 1)) * 16u);
-			uint32_t flen_i = ld32(d + 8) & 0xffffu;
-
-			if (dma(ld32(d), ld32(d + 4), FW_TX_STAGE + off,
-				DMA_CMD_LEN(flen_i) | DMA_CMD_OP(DMA_OP_TO_SRAM) |
-					DMA_CMD_CTX(c)) != DMA_ST_OK) {
-				why = CDNA_REFUSE_DMA_FAULT;
-				break;
-			}
-			off += flen_i;
+		if (dma(ld32(d), ld32(d + 4), FW_TX_STAGE + off,
+			DMA_CMD_LEN(len) | DMA_CMD_OP(DMA_OP_TO_SRAM) |
+				DMA_CMD_CTX(c)) != DMA_ST_OK) {
+			fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+			return TX_SLOW_RESULT(nfrag, flen);
 		}
-		if (why >= 0)
-			fw_refuse(c, (enum cdna_refusal)why);
-		else
-			tx_dispatch(c, flen, t);
-		deficit -= (int32_t)flen;
-		cons += nfrag;
+		off += len;
 	}
-	if (cons != x->tx_cons) {
-		x->tx_cons = cons;
-		t->dirty_tx |= bit;
-	}
-	if (prod != x->tx_prod) {
-		x->tx_prod = prod;
-		if (prod == cons)
-			fw.tx_ready &= ~bit;
-	}
-	if (fetched != x->tx_fetched)
-		x->tx_fetched = fetched;
-	x->deficit = deficit;
+	fw.slow_dirty_rx |= tx_dispatch(c, flen);
+	return TX_SLOW_RESULT(nfrag, flen);
+}
+
+/* The faults of tx_ctx's common case. */
+static __attribute__((noinline)) void tx_fetch_fault(uint32_t c, uint32_t cons)
+{
+	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+	fw.ctx[c].tx_prod = fw.ctx[c].tx_fetched = cons;
+}
+
+static __attribute__((noinline)) void tx_data_fault(uint32_t c)
+{
+	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
 }
 
 /*
- * One DRR round: every context with work gets one visit, in context order.
- * Rounds follow each other, so the order is cyclic: after the last context
- * of a round comes the first of the next, and no context gets two quanta
- * in a row while another waits.
+ * One DRR visit of context c: send whole frames while its deficit allows;
+ * returns the contexts whose rx_cons moved (frames switched to them).
+ * The common case, a frame in one sound descriptor, is handled here with
+ * values in registers: its only SRAM stores are tx_fetched once per cache
+ * refill and tx_cons and deficit once per visit.  Refused frames are
+ * consumed without being charged.
  */
-FW_INLINE void tx_round(struct fw_turn *t)
+FW_INLINE uint32_t tx_ctx(uint32_t c)
 {
-	uint32_t m = fw.tx_ready & fw.running;
+	struct fw_ctx *x = &fw.ctx[c];
+	uint32_t cons = x->tx_cons;
+	int32_t deficit = x->deficit + (int32_t)FW_DRR_QUANTUM;
+	uint32_t dirty_rx = 0;
 
-	while (m) {
-		uint32_t c = (uint32_t)__builtin_ctz(m);
+	for (;;) {
+		const uint8_t *d;
+		uint32_t lenflags, addr_lo, len, r;
 
-		m &= m - 1;
-		tx_ctx(c, t);
+		if (x->tx_prod == cons) {
+			/* DRR: an idle context keeps no credit. */
+			deficit = 0;
+			fw.tx_ready &= ~(1u << c);
+			break;
+		}
+		if (x->tx_fetched == cons) {
+			uint32_t n = desc_fetch(x->tx_ring_lo, x->tx_ring_hi,
+						FW_TX_CACHE + c * FW_DESC_CACHE * 16u,
+						cons, x->tx_prod - cons,
+						FW_DESC_CACHE, c);
+			if (__builtin_expect(!n, 0)) {
+				tx_fetch_fault(c, cons);
+				continue;
+			}
+			x->tx_fetched = cons + n;
+		}
+		d = sram_ptr(FW_TX_CACHE + c * FW_DESC_CACHE * 16u +
+			     (cons & (FW_DESC_CACHE - 1)) * 16u);
+		lenflags = ld32(d + 8);
+		addr_lo = ld32(d);
+		len = lenflags & 0xffffu;
+		if (__builtin_expect(ld32(d + 12) == x->seq_base + cons &&
+				     ((lenflags >> 16) & CDNA_DESC_EOP) &&
+				     !x->tx_skip && len >= CDNA_MIN_FRAME &&
+				     len <= CDNA_MAX_FRAME &&
+				     (addr_lo & (CDNA_PAGE_SIZE - 1)) + len <=
+					     CDNA_PAGE_SIZE, 1)) {
+			if ((int32_t)len > deficit)
+				break;
+			if (__builtin_expect(dma(addr_lo, ld32(d + 4), FW_TX_STAGE,
+						 DMA_CMD_LEN(len) |
+							 DMA_CMD_OP(DMA_OP_TO_SRAM) |
+							 DMA_CMD_CTX(c)) == DMA_ST_OK, 1))
+				dirty_rx |= tx_dispatch(c, len);
+			else
+				tx_data_fault(c);
+			deficit -= (int32_t)len;
+			cons++;
+			continue;
+		}
+		r = tx_frame_slow(c, cons, deficit);
+		if (r == TX_SLOW_OVER_DEFICIT)
+			break;
+		if (r == TX_SLOW_WAIT) {
+			deficit = 0;
+			fw.tx_ready &= ~(1u << c);
+			break;
+		}
+		cons += r & 0xffu;
+		deficit -= (int32_t)(r >> 8);
 	}
+	x->tx_cons = cons;
+	x->deficit = deficit;
+	return dirty_rx;
+}
+
+/*
+ * DRR rounds: every context with work gets one visit per round, in context
+ * order.  Rounds follow each other, so the order is cyclic: after the last
+ * context of a round comes the first of the next, and no context gets two
+ * quanta in a row while another waits.  A turn runs up to FW_TX_ROUNDS
+ * rounds, so that the turn's fixed costs are shared by many frames and
+ * received frames still get their turn soon.  Out of line, like rx_wire: each keeps its own values
+ * in registers instead of sharing them with the rest of the loop.  Returns
+ * dirty_tx | dirty_rx << 32.
+ */
+static __attribute__((noinline)) uint64_t tx_rounds(void)
+{
+	uint32_t dirty_tx = 0, dirty_rx = 0, m;
+
+	for (uint32_t round = 0; round < FW_TX_ROUNDS; round++) {
+		m = fw.tx_ready & fw.running;
+		if (!m)
+			break;
+		do {
+			uint32_t c = (uint32_t)__builtin_ctz(m);
+			uint32_t before = fw.ctx[c].tx_cons;
+
+			m &= m - 1;
+			dirty_rx |= tx_ctx(c);
+			if (fw.ctx[c].tx_cons != before)
+				dirty_tx |= 1u << c;
+		} while (m);
+	}
+	return dirty_tx | (uint64_t)dirty_rx << 32;
 }
 
 /* ---- doorbells --------------------------------------------------------------- */
@@ -439,10 +592,14 @@ FW_INLINE void doorbells(uint32_t pending)
 
 /* ---- publish ------------------------------------------------------------------ */
 
-FW_INLINE void publish(const struct fw_turn *t)
+FW_INLINE void publish(struct fw_turn *t)
 {
 	uint32_t m = t->dirty_tx;
 
+	if (__builtin_expect(fw.slow_dirty_rx != 0, 0)) {
+		t->dirty_rx |= fw.slow_dirty_rx;
+		fw.slow_dirty_rx = 0;
+	}
 	while (m) {
 		uint32_t c = (uint32_t)__builtin_ctz(m);
 		const struct fw_ctx *x = &fw.ctx[c];
@@ -497,23 +654,43 @@ void fw_init(void)
 	hw_wr(CDNA_NIC_SYS + SYS_FW_STATE, CDNA_FW_STATE_RUNNING);
 }
 
-int fw_poll(void)
+/* One turn: everything pending, then publish; 0 when there was nothing. */
+FW_INLINE int fw_turn(void)
 {
 	uint32_t ev = hw_rd(CDNA_NIC_SYS + SYS_EVENTS);
 	struct fw_turn t = { 0, 0 };
 
 	if (!ev && !fw.tx_ready)
 		return 0;
-	if (ev & SYS_EV_CFG)
+	if (__builtin_expect(ev & SYS_EV_CFG, 0))
 		fw_cfg_apply(hw_rd(CDNA_NIC_CFG + CFG_PENDING));
 	if (ev & SYS_EV_DOORBELL)
 		doorbells(hw_rd(CDNA_NIC_DB + DB_PENDING));
 	if (ev & SYS_EV_MAC_RX)
-		rx_wire(&t);
-	if (fw.tx_ready)
-		tx_round(&t);
-	if (ev & SYS_EV_TIMER)
+		t.dirty_rx |= rx_wire();
+	if (fw.tx_ready) {
+		uint64_t dirty = tx_rounds();
+
+		t.dirty_tx |= (uint32_t)dirty;
+		t.dirty_rx |= (uint32_t)(dirty >> 32);
+	}
+	if (__builtin_expect(ev & SYS_EV_TIMER, 0))
 		heartbeat();
 	publish(&t);
 	return 1;
+}
+
+int fw_poll(void)
+{
+	return fw_turn();
+}
+
+/* The loop lives in one function so its prologue (register pushes, each an
+ * SRAM store) runs once, not once per turn. */
+void fw_run(void)
+{
+	for (;;) {
+		if (!fw_turn())
+			hw_wait_event();
+	}
 }

@@ -41,6 +41,7 @@
  */
 #define FW_DRR_QUANTUM   (3 * CDNA_MAX_FRAME)
 #define FW_RX_BUDGET     32u  /* wire frames per loop turn */
+#define FW_TX_ROUNDS     4u   /* DRR rounds per loop turn */
 #define FW_HEARTBEAT_US  100000u
 
 /* SYS_FW_ERROR codes: the firmware's last refused host request. */
@@ -76,6 +77,7 @@ struct fw_state {
 	uint32_t tx_ready;     /* bit c: tx_prod != tx_cons */
 	uint32_t want_bcast;   /* bit c: running and accepts broadcast */
 	uint32_t want_mcast;   /* bit c: running and accepts multicast */
+	uint32_t slow_dirty_rx; /* rx_cons moved on a slow path this turn */
 	uint32_t heartbeat;
 	uint8_t mac_hash[64];  /* ctx + 1 by hash of the MAC, 0 = empty */
 };
@@ -86,11 +88,12 @@ extern struct fw_state fw;
 void fw_init(void);
 /* One turn of the event loop; returns 0 when there was nothing to do. */
 int fw_poll(void);
+/* The NIC's main loop: turns, and WFI when idle.  Never returns. */
+void fw_run(void) __attribute__((noreturn));
 
 /* cfg.c: configuration changes (slow path) */
 void fw_cfg_apply(uint32_t pending);
 void fw_mac_rebuild(void);
-int fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi);
 
 /* Statistics block in SRAM, published to the model. */
 static inline struct cdna_fw_stats_block *fw_stats(void);
@@ -117,6 +120,30 @@ static inline void fw_drop(uint32_t c, enum cdna_drop why, uint32_t n)
 static inline uint32_t fw_mac_hash(uint32_t mac_hi)
 {
 	return ((mac_hi >> 8) ^ (mac_hi & 0xffu) * 7u) & 63u;
+}
+
+/*
+ * The context whose MAC this is, or -1.  At most 32 of 64 buckets are used,
+ * so a probe ends at an empty bucket quickly.  Inline: it is on the receive
+ * and switching paths, where a call would push registers to SRAM.
+ */
+static inline __attribute__((always_inline)) int
+fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi)
+{
+	uint32_t h = fw_mac_hash(mac_hi);
+
+	for (uint32_t n = 0; n < 64u; n++) {
+		uint32_t e = fw.mac_hash[h];
+		const struct fw_ctx *x;
+
+		if (!e)
+			return -1;
+		x = &fw.ctx[e - 1];
+		if (x->mac_lo == mac_lo && x->mac_hi == mac_hi)
+			return (int)(e - 1);
+		h = (h + 1) & 63u;
+	}
+	return -1;
 }
 
 #endif /* FW_FW_H */

@@ -45,6 +45,11 @@ FW_INLINE uint8_t *sram_ptr(uint32_t addr)
 	return fw_hw->sram + (addr - CDNA_NIC_SRAM_BASE);
 }
 
+/* The host harness calls fw_poll itself; fw_run is not used there. */
+FW_INLINE void hw_wait_event(void)
+{
+}
+
 #else /* the NIC's Cortex-M4 */
 
 FW_INLINE uint32_t hw_rd(uint32_t addr)
@@ -60,6 +65,12 @@ FW_INLINE void hw_wr(uint32_t addr, uint32_t val)
 FW_INLINE uint8_t *sram_ptr(uint32_t addr)
 {
 	return (uint8_t *)addr;
+}
+
+/* Sleep until SYS_EVENTS != 0 (returns at once if already so). */
+FW_INLINE void hw_wait_event(void)
+{
+	__asm volatile("wfi" ::: "memory");
 }
 
 #endif

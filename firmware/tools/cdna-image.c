@@ -614,7 +614,8 @@ static void error_details(enum cdna_image_error err,
 	}
 }
 
-static void print_failure(FILE *f, const char *prefix, enum cdna_image_error err,
+static void print_failure(FILE *f, const char *prefix,
+			  enum cdna_image_error err,
 			  const struct cdna_image_header *h,
 			  const uint8_t *img, size_t size)
 {

@@ -15,11 +15,13 @@ struct nic_hw *nic_hw_new(const struct nic_hw_ops *ops)
 
 	if (!hw)
 		return NULL;
-	hw->sram = calloc(1, CDNA_NIC_SRAM_SIZE);
+	/* Page-aligned so that an ISS can map it as the processor's SRAM. */
+	hw->sram = aligned_alloc(4096, CDNA_NIC_SRAM_SIZE);
 	if (!hw->sram) {
 		free(hw);
 		return NULL;
 	}
+	memset(hw->sram, 0, CDNA_NIC_SRAM_SIZE);
 	hw->ops = *ops;
 	nic_hw_reset(hw);
 	return hw;

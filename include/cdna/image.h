@@ -7,7 +7,9 @@
  * bank before booting it) and cdnactl (verifies before flashing).
  *
  * An image is a 64-byte header followed immediately by the payload, nothing
- * else: the file size must equal header_size + payload_size.  Every multi-byte
+ * else: the file size must equal header_size + payload_size.  A flash bank
+ * is larger than its image: the boot ROM checks header_size + payload_size
+ * bytes of it, as the header says (an erased bank reads as bad magic).  Every multi-byte
  * field is little-endian.  The payload is the raw bytes the boot ROM copies to
  * load_addr in the NIC's code RAM (see nic-hw.h) before it jumps to entry with
  * the stack pointer set to stack_top.
@@ -52,11 +54,15 @@ struct cdna_image_header {
 	uint32_t entry;          /* 0x14 entry point, Thumb bit set, inside the
 	                          *      loaded payload */
 	uint32_t stack_top;      /* 0x18 initial SP, inside SRAM, 8-aligned */
-	uint32_t payload_size;   /* 0x1c bytes after the header; > 0 and at
-	                          *      most code RAM size - (load_addr - base) */
+	uint32_t payload_size;   /* 0x1c bytes after the header; > 0, at most
+	                          *      the code RAM size, and it must fit
+	                          *      in code RAM from load_addr */
 	uint32_t payload_crc;    /* 0x20 CRC-32 of the payload */
-	uint32_t flags;          /* 0x24 CDNA_IMAGE_F_* */
-	char     name[CDNA_IMAGE_NAME_LEN]; /* 0x28 NUL-padded, printable ASCII */
+	uint32_t flags;          /* 0x24 CDNA_IMAGE_F_*; unknown bits are
+	                          *      ignored by every reader */
+	char     name[CDNA_IMAGE_NAME_LEN]; /* 0x28 printable ASCII, NUL-padded;
+	                          *      16 characters leave no NUL: print it
+	                          *      with "%.16s" */
 	uint32_t build_time;     /* 0x38 seconds since the epoch (UTC); from
 	                          *      SOURCE_DATE_EPOCH for reproducibility */
 	uint32_t header_crc;     /* 0x3c CRC-32 of header bytes [0, 0x3c) */
@@ -80,12 +86,14 @@ enum cdna_image_error {
 	CDNA_IMAGE_BAD_HEADER_CRC,  /* header bytes do not match header_crc */
 	CDNA_IMAGE_BAD_FORMAT,      /* unknown format_version/header_size */
 	CDNA_IMAGE_WRONG_HW,        /* hw_id is not CDNA_HW_ID */
-	CDNA_IMAGE_BAD_SIZE,        /* payload_size 0 or beyond code RAM */
+	CDNA_IMAGE_BAD_SIZE,        /* payload_size 0 or larger than code RAM */
 	CDNA_IMAGE_TRUNCATED,       /* fewer bytes than header + payload */
 	CDNA_IMAGE_TRAILING,        /* more bytes than header + payload */
 	CDNA_IMAGE_BAD_PAYLOAD_CRC, /* payload does not match payload_crc */
 	CDNA_IMAGE_BAD_LAYOUT,      /* load_addr, entry or stack_top outside
-	                             * code RAM / SRAM, or misaligned */
+	                             * code RAM / SRAM or misaligned, the
+	                             * payload does not fit from load_addr,
+	                             * or the name is not printable ASCII */
 	CDNA_IMAGE_ERROR_NUM
 };
 

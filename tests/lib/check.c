@@ -41,10 +41,11 @@ void check_fail(const char *file, int line, const char *fmt, ...)
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	int passed = 0, failed = 0;
+	/* volatile: they live across the longjmp of a failed check. */
+	volatile int passed = 0, failed = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (int i = 0; i < n_tests; i++) {
+	for (volatile int i = 0; i < n_tests; i++) {
 		if (filter && !strstr(tests[i].name, filter))
 			continue;
 		if (setjmp(on_fail) == 0) {

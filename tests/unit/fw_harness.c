@@ -74,6 +74,11 @@ static struct fw_host_hw host_hw;
 
 struct harness *h_new(void)
 {
+	return h_new_fw(NULL);
+}
+
+struct harness *h_new_fw(const struct h_fw_ops *fw_ops)
+{
 	struct harness *h = calloc(1, sizeof(*h));
 	struct nic_hw_ops ops = {
 		.dma_read = h_dma_read, .dma_write = h_dma_write,
@@ -89,11 +94,17 @@ struct harness *h_new(void)
 	ops.opaque = h;
 	h->hw = nic_hw_new(&ops);
 	assert(h->hw);
-	host_hw = (struct fw_host_hw){ .opaque = h->hw, .read = hw_read_cb,
-				       .write = hw_write_cb,
-				       .sram = h->hw->sram };
-	fw_hw = &host_hw;
-	fw_init();
+	h->fw_ops = fw_ops;
+	if (fw_ops) {
+		fw_ops->boot(h);
+	} else {
+		host_hw = (struct fw_host_hw){ .opaque = h->hw,
+					       .read = hw_read_cb,
+					       .write = hw_write_cb,
+					       .sram = h->hw->sram };
+		fw_hw = &host_hw;
+		fw_init();
+	}
 	assert(h->hw->fw_state == CDNA_FW_STATE_RUNNING);
 	h->intvec = h_alloc_pages(h, 2);
 	nic_hw_set_intvec(h->hw, h->intvec);
@@ -255,6 +266,10 @@ uint32_t h_run(struct harness *h)
 	uint32_t turns = 0;
 
 	nic_hw_tick(h->hw);
+	if (h->fw_ops) {
+		h->fw_ops->run(h);
+		return 1;
+	}
 	while (fw_poll()) {
 		turns++;
 		assert(turns < 100000 && "firmware never went idle");

@@ -32,8 +32,19 @@ struct h_ctx {
 	uint8_t mac[6];
 };
 
+struct harness;
+
+/* Which firmware runs: the host build (default) or, for benchmarks, the
+ * ARM image in an instruction-set simulator. */
+struct h_fw_ops {
+	void (*boot)(struct harness *h);  /* fw_init's work, then idle */
+	void (*run)(struct harness *h);   /* until the firmware idles */
+	void *priv;
+};
+
 struct harness {
 	struct nic_hw *hw;
+	const struct h_fw_ops *fw_ops;
 	uint8_t *mem;                      /* H_HOST_SIZE bytes */
 	uint64_t next_page;                /* bump allocator */
 	uint64_t intvec;
@@ -44,8 +55,10 @@ struct harness {
 	struct h_ctx ctx[CDNA_NUM_CTX];
 };
 
-/* A NIC with booted firmware and an interrupt vector; asserts on failure. */
+/* A NIC with booted firmware and an interrupt vector; asserts on failure.
+ * h_new runs the host build of the firmware, h_new_fw the given one. */
 struct harness *h_new(void);
+struct harness *h_new_fw(const struct h_fw_ops *ops);
 void h_free(struct harness *h);
 
 /* Host memory access. */

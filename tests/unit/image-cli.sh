@@ -55,6 +55,12 @@ flip() {
 		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
+# poke FILE OFFSET BYTE: set one byte (decimal value) in place.
+poke() {
+	printf "$(printf '\\%03o' "$3")" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # A copy of the good image to damage.
 copy() {
 	cp "$IMG" "$T/$1"
@@ -169,7 +175,8 @@ f=$(copy last.img); flip "$f" $((size - 1))
 expect flipped_last_byte_fails 1 'payload CRC mismatch' "$BIN" verify "$f"
 
 head -c $((size - 1)) "$IMG" >"$T/trunc.img"
-expect truncated_image_fails 1 "truncated.*size $((size - 1)), expected $size =" \
+expect truncated_image_fails 1 \
+	"truncated.*size $((size - 1)), expected $size =" \
 	"$BIN" verify "$T/trunc.img"
 
 head -c 10 "$IMG" >"$T/short.img"
@@ -180,7 +187,8 @@ expect image_shorter_than_header_fails 1 'shorter than its 64-byte header' \
 expect empty_image_fails 1 'empty' "$BIN" verify "$T/empty.img"
 
 f=$(copy trailing.img); printf 'x' >>"$f"
-expect appended_byte_fails 1 "trailing bytes.*size $((size + 1)), expected $size =" \
+expect appended_byte_fails 1 \
+	"trailing bytes.*size $((size + 1)), expected $size =" \
 	"$BIN" verify "$f"
 
 head -c 1048576 /dev/zero >"$T/big.img"
@@ -197,7 +205,8 @@ expect wrong_magic_fails 1 'bad magic.*magic 0x' "$BIN" verify "$f"
 expect info_of_damaged_image_fails 1 '^verify: +FAILED: header CRC mismatch' \
 	"$BIN" info "$T/hdr.img"
 
-expect verify_of_several_files_reports_the_bad_one 1 "trunc.img: image is truncated" \
+expect verify_of_several_files_reports_the_bad_one 1 \
+	"trunc.img: image is truncated" \
 	"$BIN" verify "$IMG" "$T/trunc.img"
 
 # ---- usage -----------------------------------------------------------------
@@ -249,7 +258,7 @@ create_tests() {
 	expect created_image_verifies 0 'a.img: OK \(small 1\.2\.3, ' \
 		"$BIN" verify "$a"
 	expect created_image_has_elf_layout 0 \
-		'load address: +0x00000000.*entry: +0x0000000[0-9a-f].*stack top: +0x20040000' \
+		'load address: +0x0+ .*entry: +0x0+[0-9a-f] .*stack top: +0x20040000' \
 		bash -c "'$BIN' info '$a' | tr '\n' ' '"
 	if [[ -e $a.tmp ]]; then
 		fail create_leaves_no_temporary_file "$a.tmp exists"
@@ -290,6 +299,19 @@ create_tests() {
 	expect create_rejects_data_without_load_address 1 \
 		'outside code RAM.*AT>' \
 		"$BIN" create --elf "$T/noat.elf" --version 1.0.0 -o "$T/x.img"
+	cp "$T/small.elf" "$T/x86.elf"; poke "$T/x86.elf" 18 3
+	expect create_rejects_non_arm_elf 1 'machine 3 is not ARM' \
+		"$BIN" create --elf "$T/x86.elf" --version 1.0.0 -o "$T/x.img"
+	cp "$T/small.elf" "$T/be.elf"; poke "$T/be.elf" 5 2
+	expect create_rejects_big_endian_elf 1 'not little-endian' \
+		"$BIN" create --elf "$T/be.elf" --version 1.0.0 -o "$T/x.img"
+	cp "$T/small.elf" "$T/rel.elf"; poke "$T/rel.elf" 16 1
+	expect create_rejects_relocatable_elf 1 'not an executable' \
+		"$BIN" create --elf "$T/rel.elf" --version 1.0.0 -o "$T/x.img"
+	cp "$T/small.elf" "$T/phoff.elf"; poke "$T/phoff.elf" 31 127
+	expect create_rejects_program_headers_past_eof 1 \
+		'program headers .* extend past the end' \
+		"$BIN" create --elf "$T/phoff.elf" --version 1.0.0 -o "$T/x.img"
 	expect create_rejects_missing_elf 2 'cannot open' \
 		"$BIN" create --elf "$T/none.elf" --version 1.0.0 -o "$T/x.img"
 	if [[ -e $T/x.img || -e $T/x.img.tmp ]]; then

@@ -1,0 +1,16 @@
+# bench.mk - benchmarks.  They print figures; they never pass or fail on
+# timing (a benchmark exits non-zero only when something broke).
+FW_BENCH := $(BUILD)/bin/fw-bench
+FW_BENCH_OBJS := $(BUILD)/obj/tests/bench/fw_bench.o $(BUILD)/obj/tests/bench/fw_iss.o
+
+$(FW_BENCH_OBJS): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
+
+$(FW_BENCH): $(FW_BENCH_OBJS) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
+
+.PHONY: bench-firmware
+bench-firmware: deps $(FW_BENCH) $(FW_IMG)
+	@tests/bench/bench-firmware.sh $(FW_BENCH) $(FW_IMG) $(FW_ELF)
