@@ -60,3 +60,16 @@ $(FW_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(FW_HARNESS_OBJS) $(
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
 UNIT_TESTS += $(FW_TESTS)
+
+# The contract's layouts, compiled with -Wpadded for both processors.
+TEST_CONTRACT := $(BUILD)/tests/test_contract
+$(BUILD)/obj/tests/unit/test_contract.o: tests/unit/test_contract.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Wpadded -Werror=padded -c $< -o $@
+	$(ARM_CC) $(ARM_CFLAGS) -Wpadded -Werror=padded -fsyntax-only $<
+
+$(TEST_CONTRACT): $(BUILD)/obj/tests/unit/test_contract.o $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+UNIT_TESTS += $(TEST_CONTRACT)

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cdna/hcall.h - the CDNA hypercall ABI.
+ *
+ * Contract between: the hypervisor's validation core
+ * (hypervisor-protect/core/) and its Xen glue, guest drivers (PV mode) and
+ * dom0's cdnactl.  Every structure has a fixed layout (explicit padding,
+ * naturally aligned 64-bit fields, little-endian), identical for 32- and
+ * 64-bit callers.
+ *
+ * Call:   long HYPERVISOR_cdna_op(unsigned int cmd, void *arg)
+ *         hypercall number CDNA_HYPERCALL_NR, arg a guest virtual address.
+ * Return: 0 on success or a negative CDNA_E* code.  OUT fields are written
+ *         back on success and, where said, on partial success.
+ *
+ * Who may call: the ENQUEUE and QUERY commands take a context the caller
+ * owns (assigned to its domain); every other command is dom0's.  A caller
+ * without the right gets -CDNA_EPERM and the refusal is counted.
+ *
+ * The protection argument (docs/design.md): a guest never writes a ring.
+ * It hands ENQUEUE a list of buffers; the hypervisor checks that the
+ * caller owns every page of every buffer (and, for RX, may write it),
+ * takes a reference on each page so it cannot be freed or given away while
+ * the NIC may touch it, writes the descriptor with its sequence number
+ * into a ring only the hypervisor can write, and moves the producer index.
+ * References of descriptors the NIC has consumed (status block's tx_cons /
+ * rx_cons) are dropped lazily, on the next ENQUEUE and on REVOKE.
+ */
+#ifndef CDNA_HCALL_H
+#define CDNA_HCALL_H
+
+#include <stdint.h>
+#include "desc.h"
+#include "nic-hw.h"
+
+/*
+ * Xen's x86 hypercall table has 64 entries; Xen 4.17 uses 0..41 and
+ * reserves 48..55 for arch-specific calls.  CDNA takes the first number
+ * above those.
+ */
+#define CDNA_HYPERCALL_NR     56
+
+/* Commands. */
+#define CDNA_OP_ENQUEUE       1 /* owner: post descriptors */
+#define CDNA_OP_QUERY         2 /* owner or dom0: ring and context state */
+#define CDNA_OP_REGISTER_NIC  3 /* dom0: tell the hypervisor where the NIC is */
+#define CDNA_OP_ASSIGN        4 /* dom0: give a context to a domain */
+#define CDNA_OP_REVOKE        5 /* dom0: take a context back */
+#define CDNA_OP_STATS         6 /* dom0: the hypervisor's counters */
+
+/* Error codes: the values of Xen's (and Linux's) errno.h. */
+#define CDNA_EPERM      1   /* not dom0, or not the context's owner */
+#define CDNA_ENOENT     2   /* no such context or domain */
+#define CDNA_EFAULT     14  /* an argument could not be read or written */
+#define CDNA_EBUSY      16  /* context already assigned / NIC registered */
+#define CDNA_ENODEV     19  /* no NIC registered */
+#define CDNA_EINVAL     22  /* a malformed argument or descriptor */
+#define CDNA_ENOSPC     28  /* ring full; no free context */
+#define CDNA_ENOSYS     38  /* no such command (or no CDNA in Xen) */
+#define CDNA_ETIMEDOUT  110 /* the NIC did not drain in time */
+
+#define CDNA_RING_TX    0
+#define CDNA_RING_RX    1
+
+#define CDNA_CTX_ANY    0xffffu /* ASSIGN: the lowest free context */
+#define CDNA_ENQUEUE_MAX 64u    /* descriptors per ENQUEUE */
+
+/*
+ * Why the hypervisor refused (per context, per reason; STATS).  The first
+ * reason that applies is counted.
+ */
+enum cdna_hv_refusal {
+	CDNA_HV_NOT_OWNER = 0, /* context not assigned to the caller */
+	CDNA_HV_NOT_RUNNING,   /* context revoked or being revoked */
+	CDNA_HV_BAD_ARG,       /* bad ring, count, flags, or unreadable list */
+	CDNA_HV_BAD_LEN,       /* length 0, > page, or frame > max */
+	CDNA_HV_CROSSES_PAGE,  /* buffer crosses a page boundary */
+	CDNA_HV_NOT_OWNED,     /* a page belongs to another domain */
+	CDNA_HV_NOT_RAM,       /* not ordinary RAM: MMIO, hypervisor's */
+	CDNA_HV_NOT_WRITABLE,  /* RX into a page table, read-only or
+				* granted-in page */
+	CDNA_HV_RING_FULL,     /* no free slot */
+	CDNA_HV_REFUSAL_NUM
+};
+
+/* A buffer as the guest names it. */
+struct cdna_guest_buf {
+	uint64_t addr;   /* machine address (PV guests know their frames) */
+	uint16_t len;    /* bytes, 1..4096, within one page */
+	uint16_t flags;  /* TX: CDNA_DESC_EOP on a frame's last buffer;
+			  * RX: 0 */
+	uint32_t pad;    /* 0 */
+};
+
+/*
+ * CDNA_OP_ENQUEUE.  Buffers are taken in order; the first refused one
+ * stops the batch: the accepted prefix is in the ring and the OUT fields
+ * say how far it went.  Returns 0 when all were accepted, else the error of
+ * buffer `done` (OUT fields written in both cases).  The caller then rings
+ * its doorbell (BAR0 CTX_TX_PROD / CTX_RX_PROD) with `prod`.
+ */
+struct cdna_op_enqueue {
+	uint16_t ctx;        /* IN  context */
+	uint8_t ring;        /* IN  CDNA_RING_TX or CDNA_RING_RX */
+	uint8_t pad0;
+	uint32_t count;      /* IN  1..CDNA_ENQUEUE_MAX */
+	uint64_t bufs;       /* IN  guest address of cdna_guest_buf[count] */
+	uint32_t done;       /* OUT buffers accepted */
+	uint32_t prod;       /* OUT the ring's producer index after them */
+	int32_t error;       /* OUT 0 or -CDNA_E* of buffer `done` */
+	uint32_t reason;     /* OUT enum cdna_hv_refusal of that buffer */
+};
+
+/* CDNA_OP_QUERY. */
+struct cdna_op_query {
+	uint16_t ctx;        /* IN */
+	uint16_t pad0;
+	uint32_t state;      /* OUT CDNA_CTX_STATE_* */
+	uint32_t tx_prod, tx_cons; /* OUT indexes (cons: as the NIC last wrote) */
+	uint32_t rx_prod, rx_cons;
+	uint32_t refs_held;  /* OUT page references held for this context */
+	uint32_t pad1;
+};
+
+/* CDNA_OP_REGISTER_NIC: once, by dom0, after it found the PCI device. */
+struct cdna_op_register_nic {
+	uint64_t bar0;       /* IN machine address of BAR0 */
+	uint64_t bar2;       /* IN machine address of BAR2 */
+	uint32_t sbdf;       /* IN PCI segment << 16 | bus << 8 | devfn */
+	uint32_t irq;        /* IN the NIC's interrupt (GSI) */
+	uint32_t num_ctx;    /* OUT contexts the NIC has */
+	uint32_t pad0;
+};
+
+/*
+ * CDNA_OP_ASSIGN: the hypervisor allocates and pins the context's TX ring,
+ * RX ring and status page, maps them read-only for the domain, programs
+ * BAR2 (rings, a fresh seq_base, MAC, filter), enables the context, and
+ * binds an event channel in the domain for the context's interrupt bit.
+ */
+struct cdna_op_assign {
+	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY; OUT the one used */
+	uint16_t domid;      /* IN  the domain that gets it */
+	uint8_t mac[6];      /* IN  its MAC; unicast, not all-zero */
+	uint16_t rx_filter;  /* IN  CDNA_RXF_* */
+	uint32_t pad1;       /* 0 */
+	uint64_t tx_ring;    /* OUT machine address of the TX ring page */
+	uint64_t rx_ring;    /* OUT machine address of the RX ring page */
+	uint64_t status;     /* OUT machine address of the status page */
+	uint64_t ctx_page;   /* OUT machine address of the BAR0 page */
+	uint32_t evtchn;     /* OUT event channel port in the domain */
+	uint32_t pad0;
+};
+
+/*
+ * CDNA_OP_REVOKE: stop the context on the NIC, wait (bounded) until it
+ * reports STOPPED, then return every page reference and unmap the rings.
+ * Also done by the hypervisor itself when the owning domain dies.
+ */
+struct cdna_op_revoke {
+	uint16_t ctx;        /* IN */
+	uint16_t pad0;
+	uint32_t refs_returned; /* OUT */
+	uint32_t drain_us;   /* OUT how long the NIC took to stop */
+	uint32_t pad1;
+};
+
+/* CDNA_OP_STATS: the hypervisor's view of one context. */
+struct cdna_op_stats {
+	uint16_t ctx;        /* IN */
+	uint16_t domid;      /* OUT owner, 0xffff if none */
+	uint32_t state;      /* OUT CDNA_CTX_STATE_* */
+	uint64_t enqueues;   /* OUT ENQUEUE calls */
+	uint64_t descs;      /* OUT descriptors written */
+	uint32_t refs_held;  /* OUT */
+	uint32_t pad0;
+	uint32_t refused[CDNA_HV_REFUSAL_NUM]; /* OUT per reason */
+	uint32_t pad1[16 - CDNA_HV_REFUSAL_NUM];
+};
+
+_Static_assert(sizeof(struct cdna_guest_buf) == 16, "guest buf layout");
+_Static_assert(sizeof(struct cdna_op_enqueue) == 32, "enqueue layout");
+_Static_assert(sizeof(struct cdna_op_query) == 32, "query layout");
+_Static_assert(sizeof(struct cdna_op_register_nic) == 32, "register layout");
+_Static_assert(sizeof(struct cdna_op_assign) == 56, "assign layout");
+_Static_assert(sizeof(struct cdna_op_revoke) == 16, "revoke layout");
+_Static_assert(sizeof(struct cdna_op_stats) == 96, "stats layout");
+
+#endif /* CDNA_HCALL_H */
