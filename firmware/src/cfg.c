@@ -132,7 +132,7 @@ void fw_mac_rebuild(void)
 		/* Two contexts with one MAC: the lower one keeps it. */
 		if (fw_mac_lookup(x->mac_lo, x->mac_hi) >= 0)
 			continue;
-		h = fw_mac_hash(x->mac_hi);
+		h = fw_mac_hash(x->mac_lo, x->mac_hi);
 		while (fw.mac_hash[h])
 			h = (h + 1) & 63u;
 		fw.mac_hash[h] = (uint8_t)(c + 1);

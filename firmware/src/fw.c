@@ -194,14 +194,14 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 {
 	struct fw_ctx *x = &fw.ctx[c];
 	uint32_t cons = x->rx_cons;
-	uint32_t cache = FW_RX_CACHE + c * FW_DESC_CACHE * 16u;
-	const uint8_t *d = sram_ptr(cache + (cons & (FW_DESC_CACHE - 1)) * 16u);
+	const uint8_t *d;
 	uint32_t lenflags, addr_lo, buf_len;
 
 	if (__builtin_expect(x->rx_prod == cons, 0))
 		goto slow;
 	if (x->rx_fetched == cons) {
-		uint32_t n = desc_fetch(x->rx_ring_lo, x->rx_ring_hi, cache,
+		uint32_t n = desc_fetch(x->rx_ring_lo, x->rx_ring_hi,
+					FW_RX_CACHE + c * FW_DESC_CACHE * 16u,
 					cons, x->rx_prod - cons, FW_DESC_CACHE,
 					c);
 		if (__builtin_expect(!n, 0)) {
@@ -210,6 +210,9 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 		}
 		x->rx_fetched = cons + n;
 	}
+	/* Computed after the fetch, so it is not held across it. */
+	d = sram_ptr(FW_RX_CACHE + c * FW_DESC_CACHE * 16u +
+		     (cons & (FW_DESC_CACHE - 1)) * 16u);
 	lenflags = ld32(d + 8);
 	addr_lo = ld32(d);
 	buf_len = lenflags & 0xffffu;
@@ -439,18 +442,19 @@ static __attribute__((noinline)) void tx_data_fault(uint32_t c)
 }
 
 /*
- * One DRR visit of context c: send whole frames while its deficit allows;
- * returns the contexts whose rx_cons moved (frames switched to them).
- * The common case, a frame in one sound descriptor, is handled here with
- * values in registers: its only SRAM stores are tx_fetched once per cache
- * refill and tx_cons and deficit once per visit.  Refused frames are
- * consumed without being charged.
+ * One DRR visit of context c: add credit to its deficit and send whole
+ * frames while the deficit allows; returns the contexts whose rx_cons moved
+ * (frames switched to them).  Out of line, with few values live in its
+ * loop, so that the common case (a frame in one sound descriptor) keeps
+ * them all in registers: its SRAM stores are the prologue's pushes and
+ * tx_cons and deficit once per visit, and tx_fetched once per cache refill.
+ * Refused frames are consumed without being charged.
  */
-FW_INLINE uint32_t tx_ctx(uint32_t c)
+static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 {
 	struct fw_ctx *x = &fw.ctx[c];
 	uint32_t cons = x->tx_cons;
-	int32_t deficit = x->deficit + (int32_t)FW_DRR_QUANTUM;
+	int32_t deficit = x->deficit + credit;
 	uint32_t dirty_rx = 0;
 
 	for (;;) {
@@ -520,29 +524,35 @@ FW_INLINE uint32_t tx_ctx(uint32_t c)
  * context of a round comes the first of the next, and no context gets two
  * quanta in a row while another waits.  A turn runs up to FW_TX_ROUNDS
  * rounds, so that the turn's fixed costs are shared by many frames and
- * received frames still get their turn soon.  Out of line, like rx_wire: each keeps its own values
- * in registers instead of sharing them with the rest of the loop.  Returns
- * dirty_tx | dirty_rx << 32.
+ * received frames still get their turn soon.
  */
-static __attribute__((noinline)) uint64_t tx_rounds(void)
+FW_INLINE void tx_rounds(struct fw_turn *t)
 {
-	uint32_t dirty_tx = 0, dirty_rx = 0, m;
+	uint32_t m = fw.tx_ready & fw.running;
 
-	for (uint32_t round = 0; round < FW_TX_ROUNDS; round++) {
-		m = fw.tx_ready & fw.running;
-		if (!m)
-			break;
+	/* Alone, a context owes fairness to no one: one long visit saves
+	 * the per-visit costs of many short ones. */
+	if (m && !(m & (m - 1))) {
+		uint32_t c = (uint32_t)__builtin_ctz(m);
+		uint32_t before = fw.ctx[c].tx_cons;
+
+		t->dirty_rx |= tx_ctx(c, (int32_t)(FW_DRR_QUANTUM * FW_TX_SOLO_QUANTA));
+		if (fw.ctx[c].tx_cons != before)
+			t->dirty_tx |= 1u << c;
+		return;
+	}
+	for (uint32_t round = 0; round < FW_TX_ROUNDS && m; round++) {
 		do {
 			uint32_t c = (uint32_t)__builtin_ctz(m);
 			uint32_t before = fw.ctx[c].tx_cons;
 
 			m &= m - 1;
-			dirty_rx |= tx_ctx(c);
+			t->dirty_rx |= tx_ctx(c, (int32_t)FW_DRR_QUANTUM);
 			if (fw.ctx[c].tx_cons != before)
-				dirty_tx |= 1u << c;
+				t->dirty_tx |= 1u << c;
 		} while (m);
+		m = fw.tx_ready & fw.running;
 	}
-	return dirty_tx | (uint64_t)dirty_rx << 32;
 }
 
 /* ---- doorbells --------------------------------------------------------------- */
@@ -668,12 +678,8 @@ FW_INLINE int fw_turn(void)
 		doorbells(hw_rd(CDNA_NIC_DB + DB_PENDING));
 	if (ev & SYS_EV_MAC_RX)
 		t.dirty_rx |= rx_wire();
-	if (fw.tx_ready) {
-		uint64_t dirty = tx_rounds();
-
-		t.dirty_tx |= (uint32_t)dirty;
-		t.dirty_rx |= (uint32_t)(dirty >> 32);
-	}
+	if (fw.tx_ready)
+		tx_rounds(&t);
 	if (__builtin_expect(ev & SYS_EV_TIMER, 0))
 		heartbeat();
 	publish(&t);

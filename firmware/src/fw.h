@@ -42,6 +42,7 @@
 #define FW_DRR_QUANTUM   (3 * CDNA_MAX_FRAME)
 #define FW_RX_BUDGET     32u  /* wire frames per loop turn */
 #define FW_TX_ROUNDS     4u   /* DRR rounds per loop turn */
+#define FW_TX_SOLO_QUANTA 8u  /* a lone sender's credit per turn, in quanta */
 #define FW_HEARTBEAT_US  100000u
 
 /* SYS_FW_ERROR codes: the firmware's last refused host request. */
@@ -116,29 +117,31 @@ static inline void fw_drop(uint32_t c, enum cdna_drop why, uint32_t n)
 	fw_stats()->ctx[c].dropped[why] += n;
 }
 
-/* MAC hash: the two last bytes vary most between guests. */
-static inline uint32_t fw_mac_hash(uint32_t mac_hi)
+/* MAC hash over all six bytes (multiplicative: one multiply on the M4),
+ * so that MACs differing only in their vendor bytes spread too. */
+static inline uint32_t fw_mac_hash(uint32_t mac_lo, uint32_t mac_hi)
 {
-	return ((mac_hi >> 8) ^ (mac_hi & 0xffu) * 7u) & 63u;
+	return ((mac_lo ^ (mac_hi << 13)) * 0x9e3779b1u) >> 26;
 }
 
 /*
- * The context whose MAC this is, or -1.  At most 32 of 64 buckets are used,
- * so a probe ends at an empty bucket quickly.  Inline: it is on the receive
- * and switching paths, where a call would push registers to SRAM.
+ * The context whose MAC this is, or -1.  At most CDNA_NUM_CTX of the 64
+ * buckets are used, so a probe always ends at an empty bucket and needs no
+ * count.  Inline, and with as few live values as possible: it sits on the
+ * transmit and receive paths, where a call or a register spill would cost
+ * SRAM stores.
  */
 static inline __attribute__((always_inline)) int
 fw_mac_lookup(uint32_t mac_lo, uint32_t mac_hi)
 {
-	uint32_t h = fw_mac_hash(mac_hi);
+	uint32_t h = fw_mac_hash(mac_lo, mac_hi);
+	uint32_t e;
 
-	for (uint32_t n = 0; n < 64u; n++) {
-		uint32_t e = fw.mac_hash[h];
-		const struct fw_ctx *x;
+	_Static_assert(CDNA_NUM_CTX < sizeof(fw.mac_hash),
+		       "the MAC hash must keep an empty bucket");
+	while ((e = fw.mac_hash[h]) != 0) {
+		const struct fw_ctx *x = &fw.ctx[e - 1];
 
-		if (!e)
-			return -1;
-		x = &fw.ctx[e - 1];
 		if (x->mac_lo == mac_lo && x->mac_hi == mac_hi)
 			return (int)(e - 1);
 		h = (h + 1) & 63u;
