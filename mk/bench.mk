@@ -1,13 +1,14 @@
 # bench.mk - benchmarks.  They print figures; they never pass or fail on
 # timing (a benchmark exits non-zero only when something broke).
 FW_BENCH := $(BUILD)/bin/fw-bench
-FW_BENCH_OBJS := $(BUILD)/obj/tests/bench/fw_bench.o $(BUILD)/obj/tests/bench/fw_iss.o
+FW_ISS_OBJ := $(BUILD)/obj/tests/lib/fw_iss.o
+FW_BENCH_OBJS := $(BUILD)/obj/tests/bench/fw_bench.o
 
 $(FW_BENCH_OBJS): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
 
-$(FW_BENCH): $(FW_BENCH_OBJS) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
+$(FW_BENCH): $(FW_BENCH_OBJS) $(FW_ISS_OBJ) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
 

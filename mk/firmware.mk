@@ -47,7 +47,7 @@ NIC_HW_OBJS := $(BUILD)/obj/hw-model/core/nic_hw.o
 FW_HARNESS_OBJS := $(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS) \
 	$(FW_HOST_OBJS)
 FW_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
-	$(wildcard tests/unit/test_fw_*.c))
+	$(filter-out tests/unit/test_fw_iss.c,$(wildcard tests/unit/test_fw_*.c)))
 
 FW_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(FW_TESTS)) \
 	$(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS)
@@ -73,3 +73,17 @@ $(TEST_CONTRACT): $(BUILD)/obj/tests/unit/test_contract.o $(CHECK_OBJ)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
 
 UNIT_TESTS += $(TEST_CONTRACT)
+
+# The ARM image itself in Unicorn, through the same harness.
+TEST_FW_ISS := $(BUILD)/tests/test_fw_iss
+$(BUILD)/obj/tests/unit/test_fw_iss.o $(BUILD)/obj/tests/lib/fw_iss.o: $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
+
+$(TEST_FW_ISS): $(BUILD)/obj/tests/unit/test_fw_iss.o $(BUILD)/obj/tests/lib/fw_iss.o \
+		$(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS) $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
+
+UNIT_TESTS += $(TEST_FW_ISS)
+check-unit: $(FW_IMG)

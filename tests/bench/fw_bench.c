@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fw_iss.h"
+#include "../lib/fw_iss.h"
 
 static const uint8_t far_mac[6] = { 0x02, 0xfa, 0, 0, 0, 0x01 };
 

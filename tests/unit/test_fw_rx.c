@@ -9,6 +9,7 @@
 
 #include "../lib/check.h"
 #include "fw_harness.h"
+#include "../../firmware/src/fw.h"
 
 static const uint8_t far_mac[6] = { 0x02, 0xfa, 0, 0, 0, 0x01 };
 static const uint8_t mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
@@ -263,5 +264,43 @@ TEST(rx_many_contexts_each_get_their_own_frames)
 			CHECK(h_payload_ok(h_rx_buf(h, c, i), 64 + c,
 					   (uint8_t)(c * 4 + i)));
 	}
+	h_free(h);
+}
+
+TEST(rx_demux_separates_macs_whose_hashes_collide)
+{
+	struct harness *h = h_new();
+	uint8_t macs[3][6];
+	uint32_t found = 0, want_hash = 0;
+
+	/* Three unicast MACs that land in the same hash bucket. */
+	for (uint32_t v = 1; v < 0x10000 && found < 3; v++) {
+		uint8_t m[6] = { 0x02, 0x00, 0x00, 0x00, (uint8_t)(v >> 8),
+				 (uint8_t)v };
+		uint32_t lo = m[0] | m[1] << 8 | m[2] << 16 | (uint32_t)m[3] << 24;
+		uint32_t hash = fw_mac_hash(lo, m[4] | m[5] << 8);
+
+		if (found == 0)
+			want_hash = hash;
+		if (hash == want_hash)
+			memcpy(macs[found++], m, 6);
+	}
+	CHECK_EQ(found, 3);
+	for (uint32_t c = 0; c < 3; c++) {
+		h_ctx_enable(h, c, macs[c], 0);
+		h_rx_post(h, c, 4, 2048);
+	}
+	for (uint32_t c = 0; c < 3; c++)
+		h_wire_in(h, macs[2 - c], far_mac, 100, (uint8_t)(0x10 * (2 - c)));
+	h_run(h);
+	for (uint32_t c = 0; c < 3; c++) {
+		CHECK_EQ(got(h, c), 1);
+		CHECK(h_payload_ok(h_rx_buf(h, c, 0), 100, (uint8_t)(0x10 * c)));
+	}
+	/* Revoking the first of the chain keeps the others reachable. */
+	h_ctx_revoke(h, 0);
+	h_wire_in(h, macs[2], far_mac, 100, 0x77);
+	h_run(h);
+	CHECK_EQ(got(h, 2), 2);
 	h_free(h);
 }
