@@ -78,20 +78,23 @@ static void ctx_revoke(uint32_t c)
 	cfg_set_state(c, CDNA_CTX_STATE_STOPPED);
 }
 
+static uint32_t set_bit(uint32_t mask, uint32_t bit, uint32_t on)
+{
+	return on ? mask | bit : mask & ~bit;
+}
+
 static void ctx_load_identity(uint32_t c)
 {
 	struct fw_ctx *x = &fw.ctx[c];
-	uint32_t filter = cfg_rd(c, CFG_RX_FILTER);
+	uint32_t flags = cfg_rd(c, CFG_FLAGS);
 	uint32_t bit = 1u << c;
 
 	x->mac_lo = cfg_rd(c, CFG_MAC_LO);
 	x->mac_hi = cfg_rd(c, CFG_MAC_HI) & 0xffffu;
-	fw.want_bcast &= ~bit;
-	fw.want_mcast &= ~bit;
-	if (filter & CDNA_RXF_BCAST)
-		fw.want_bcast |= bit;
-	if (filter & CDNA_RXF_MCAST)
-		fw.want_mcast |= bit;
+	fw.want_bcast = set_bit(fw.want_bcast, bit, flags & CDNA_CTXF_BCAST);
+	fw.want_mcast = set_bit(fw.want_mcast, bit, flags & CDNA_CTXF_MCAST);
+	fw.promisc = set_bit(fw.promisc, bit, flags & CDNA_CTXF_PROMISC);
+	fw.any_src = set_bit(fw.any_src, bit, flags & CDNA_CTXF_ANY_SRC);
 }
 
 void fw_cfg_apply(uint32_t pending)
@@ -112,6 +115,8 @@ void fw_cfg_apply(uint32_t pending)
 	}
 	fw.want_bcast &= fw.running;
 	fw.want_mcast &= fw.running;
+	fw.promisc &= fw.running;
+	fw.any_src &= fw.running;
 	fw_mac_rebuild();
 }
 

@@ -314,6 +314,9 @@ static __attribute__((noinline)) uint32_t rx_wire(void)
 
 				if (c >= 0)
 					rx_deliver((uint32_t)c, local, len, t);
+				else if (fw.promisc)
+					t->dirty_rx |= deliver_to(
+						fw.promisc & -fw.promisc, local, len);
 				else
 					fw_stats()->nic.rx_no_match++;
 			}
@@ -325,25 +328,41 @@ static __attribute__((noinline)) uint32_t rx_wire(void)
 
 /* ---- transmit ---------------------------------------------------------------- */
 
+/* Count a refused frame, out of the transmit loop's way. */
+static __attribute__((noinline)) void tx_refuse(uint32_t c,
+						enum cdna_refusal why)
+{
+	fw_refuse(c, why);
+}
+
 /*
  * Send the frame assembled in FW_TX_STAGE for context c: to the wire, to
  * another context of this NIC (switched inside: it never reaches the
  * wire), or, for broadcast and multicast, to the wire and to every other
- * context that wants it.  Returns the contexts whose rx_cons moved.
+ * context that wants it.  A frame with another source MAC than the
+ * context's is refused unless the context may bridge (CDNA_CTXF_ANY_SRC).
+ * Returns the contexts whose rx_cons moved.
  */
 FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
 {
 	const uint8_t *p = sram_ptr(FW_TX_STAGE);
-	uint32_t dst_lo = ld32(p);
-	uint32_t dst_hi = ld16(p + 4);
+	const struct fw_ctx *x = &fw.ctx[c];
+	uint32_t dst_lo, dst_hi, others;
 	int to;
 
+	if (__builtin_expect((ld32(p + 6) != x->mac_lo ||
+			      ld16(p + 10) != x->mac_hi) &&
+			     !(fw.any_src & (1u << c)), 0)) {
+		tx_refuse(c, CDNA_REFUSE_SPOOFED_SRC);
+		return 0;
+	}
+	/* Loaded after the check, so they are not held across its call. */
+	dst_lo = ld32(p);
+	dst_hi = ld16(p + 4);
 	if (dst_lo & 1u) {
-		uint32_t m = group_members(dst_lo, dst_hi) & fw.running &
-			     ~(1u << c);
-
+		others = group_members(dst_lo, dst_hi) & fw.running & ~(1u << c);
 		hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-		return m ? deliver_to(m, FW_TX_STAGE, len) : 0;
+		return others ? deliver_to(others, FW_TX_STAGE, len) : 0;
 	}
 	to = fw_mac_lookup(dst_lo, dst_hi);
 	if (to >= 0 && (uint32_t)to != c) {
@@ -351,7 +370,10 @@ FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
 		return deliver_to(1u << to, FW_TX_STAGE, len);
 	}
 	hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-	return 0;
+	/* Unknown destination: like a switch, flood it to the wire and to
+	 * the bridging context, which may have the host behind it. */
+	others = to < 0 ? fw.promisc & ~(1u << c) : 0;
+	return others ? deliver_to(others & -others, FW_TX_STAGE, len) : 0;
 }
 
 /* What tx_frame_slow says besides "consumed n, charged b". */
@@ -451,11 +473,6 @@ static __attribute__((noinline)) void tx_fetch_fault(uint32_t c, uint32_t cons)
 	fw.ctx[c].tx_prod = fw.ctx[c].tx_fetched = cons;
 }
 
-static __attribute__((noinline)) void tx_data_fault(uint32_t c)
-{
-	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
-}
-
 /*
  * One DRR visit of context c: add credit to its deficit and send whole
  * frames while the deficit allows; returns the contexts whose rx_cons moved
@@ -511,7 +528,7 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 							 DMA_CMD_CTX(c)) == DMA_ST_OK, 1))
 				dirty_rx |= tx_dispatch(c, len);
 			else
-				tx_data_fault(c);
+				tx_refuse(c, CDNA_REFUSE_DMA_FAULT);
 			deficit -= (int32_t)len;
 			cons++;
 			continue;

@@ -78,6 +78,8 @@ struct fw_state {
 	uint32_t tx_ready;     /* bit c: tx_prod != tx_cons */
 	uint32_t want_bcast;   /* bit c: running and accepts broadcast */
 	uint32_t want_mcast;   /* bit c: running and accepts multicast */
+	uint32_t promisc;      /* bit c: running, takes unmatched unicast */
+	uint32_t any_src;      /* bit c: may send with any source MAC */
 	uint32_t slow_dirty_rx; /* rx_cons moved on a slow path this turn */
 	uint32_t heartbeat;
 	uint8_t mac_hash[64];  /* ctx + 1 by hash of the MAC, 0 = empty */

@@ -135,14 +135,15 @@ struct cdna_op_register_nic {
 /*
  * CDNA_OP_ASSIGN: the hypervisor allocates and pins the context's TX ring,
  * RX ring and status page, maps them read-only for the domain, programs
- * BAR2 (rings, a fresh seq_base, MAC, filter), enables the context, and
+ * BAR2 (rings, a fresh seq_base, MAC, flags), enables the context, and
  * binds an event channel in the domain for the context's interrupt bit.
  */
 struct cdna_op_assign {
 	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY; OUT the one used */
 	uint16_t domid;      /* IN  the domain that gets it */
 	uint8_t mac[6];      /* IN  its MAC; unicast, not all-zero */
-	uint16_t rx_filter;  /* IN  CDNA_RXF_* */
+	uint16_t flags;      /* IN  CDNA_CTXF_*: BCAST and MCAST only for a
+			      *     guest; PROMISC and ANY_SRC are dom0's */
 	uint32_t pad1;       /* 0 */
 	uint64_t tx_ring;    /* OUT machine address of the TX ring page */
 	uint64_t rx_ring;    /* OUT machine address of the RX ring page */

@@ -157,7 +157,7 @@
 #define CFG_SEQ_BASE        0x1c /* R  sequence number of slot index 0 */
 #define CFG_MAC_LO          0x20 /* R  MAC bytes 0..3 (byte 0 in bits 7:0) */
 #define CFG_MAC_HI          0x24 /* R  MAC bytes 4..5 in bits 15:0 */
-#define CFG_RX_FILTER       0x28 /* R  CDNA_RXF_* */
+#define CFG_FLAGS           0x28 /* R  CDNA_CTXF_* (regs.h) */
 #define CFG_STATE           0x2c /* RW CDNA_CTX_STATE_*, written by the
 				   *    firmware; shown to the host in BAR0
 				   *    CTX_STATUS and BAR2 */
@@ -179,6 +179,8 @@ enum cdna_refusal {
 	CDNA_REFUSE_DMA_FAULT,       /* the platform refused a DMA address */
 	CDNA_REFUSE_RX_BUF_SMALL,    /* frame longer than the RX buffer */
 	CDNA_REFUSE_NOT_ENABLED,     /* doorbell on a context not enabled */
+	CDNA_REFUSE_SPOOFED_SRC,     /* source MAC is not the context's and
+				      * the context lacks CDNA_CTXF_ANY_SRC */
 	CDNA_REFUSE_NUM
 };
 

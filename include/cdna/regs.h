@@ -16,6 +16,7 @@
  *   BAR2 page 0    dom0 (management)
  *   BAR2 page 1    the hypervisor only; in native mode (no hypervisor) the
  *                  host's own driver
+ *   BAR2 page 2    dom0 (statistics, read only)
  */
 #ifndef CDNA_REGS_H
 #define CDNA_REGS_H
@@ -61,14 +62,29 @@
 #define CDNA_CTX_CTRL_REVOKE    0u
 #define CDNA_CTX_CTRL_ENABLE    1u
 
-/* Receive filter (BAR2 MGMT_CTX_RX_FILTER, nic-hw CFG_RX_FILTER). */
-#define CDNA_RXF_BCAST       (1u << 0) /* accept ff:ff:ff:ff:ff:ff */
-#define CDNA_RXF_MCAST       (1u << 1) /* accept every multicast */
+/*
+ * Context flags (BAR2 MGMT_CTX_FLAGS, nic-hw CFG_FLAGS, hcall ASSIGN).
+ * A plain guest context has BCAST (and MCAST if it wants multicast); the
+ * last two are for a context that bridges other hosts' traffic (dom0's,
+ * under netback), never for an untrusted guest.
+ */
+#define CDNA_CTXF_BCAST      (1u << 0) /* receive ff:ff:ff:ff:ff:ff */
+#define CDNA_CTXF_MCAST      (1u << 1) /* receive every multicast */
+#define CDNA_CTXF_PROMISC    (1u << 2) /* receive unicast that matches no
+					* context, from the wire or from
+					* another context (the lowest such
+					* context gets it) */
+#define CDNA_CTXF_ANY_SRC    (1u << 3) /* may send with any source MAC;
+					* without it a frame whose source is
+					* not the context's MAC is refused
+					* (CDNA_REFUSE_SPOOFED_SRC) */
 
-/* ---- BAR2: page 0 management (dom0), page 1 hypervisor ------------------ */
-#define CDNA_BAR2_SIZE       0x2000u
-#define CDNA_BAR2_MGMT       0x0000u
-#define CDNA_BAR2_HV         0x1000u
+/* ---- BAR2: management (dom0), hypervisor, statistics ------------------- */
+#define CDNA_BAR2_SIZE       0x4000u /* a power of two, as PCI wants */
+#define CDNA_BAR2_MGMT       0x0000u /* page 0: dom0 */
+#define CDNA_BAR2_HV         0x1000u /* page 1: the hypervisor only */
+#define CDNA_BAR2_STATS      0x2000u /* page 2: statistics (read only);
+				      * page 3 reads as 0 */
 
 /* Page 0: identity and firmware */
 #define MGMT_ID              0x000 /* R  CDNA_HW_ID */
@@ -110,22 +126,8 @@
 #define MGMT_CTX_MAC_LO      0x0 /* RW MAC bytes 0..3 */
 #define MGMT_CTX_MAC_HI      0x4 /* RW MAC bytes 4..5; writing it makes
 				  *    the new MAC take effect */
-#define MGMT_CTX_RX_FILTER   0x8 /* RW CDNA_RXF_* */
+#define MGMT_CTX_FLAGS       0x8 /* RW CDNA_CTXF_* */
 #define MGMT_CTX_OWNER       0xc /* RW owner's domain id (informational) */
-
-/*
- * Page 0: per-context statistics, read only.  64-bit counters are two
- * registers, low word first; read HI, LO, HI again if HI changed.
- */
-#define MGMT_STATS(c)        (0x400u + 0x40u * (uint32_t)(c))
-#define STAT_TX_FRAMES       0x00 /* frames sent (wire or switched) */
-#define STAT_TX_BYTES_LO     0x04
-#define STAT_TX_BYTES_HI     0x08
-#define STAT_RX_FRAMES       0x0c /* frames delivered to the context */
-#define STAT_RX_BYTES_LO     0x10
-#define STAT_RX_BYTES_HI     0x14
-#define STAT_REFUSED(r)      (0x18 + 4 * (r)) /* enum cdna_refusal */
-#define STAT_DROPPED(d)      (0x38 + 4 * (d)) /* enum cdna_drop */
 
 /*
  * Page 0, 0xc00..0xfff: the flash window.  The host streams an image into
@@ -142,6 +144,23 @@
 #define MGMT_FLASH_BANK_ST(b)  (0xc24 + 8 * (b)) /* R bank state */
 
 #define CDNA_FLASH_BANK_SIZE  (CDNA_IMAGE_MAX_SIZE)
+
+/*
+ * Page 2: per-context statistics, read only, 128 bytes a context.  Frames
+ * and bytes come from the NIC's hardware counters, refusals and drops from
+ * the firmware (struct cdna_fw_stats).  64-bit counters are two registers,
+ * low word first; read HI, LO, then HI again and retry if it changed.
+ */
+#define MGMT_STATS(c)        (CDNA_BAR2_STATS + 0x80u * (uint32_t)(c))
+#define STAT_TX_FRAMES       0x00 /* frames sent (wire or switched) */
+#define STAT_TX_BYTES_LO     0x04
+#define STAT_TX_BYTES_HI     0x08
+#define STAT_RX_FRAMES       0x0c /* frames delivered to the context */
+#define STAT_RX_BYTES_LO     0x10
+#define STAT_RX_BYTES_HI     0x14
+#define STAT_REVOKES         0x18 /* completed revokes */
+#define STAT_REFUSED(r)      (0x20 + 4 * (r)) /* enum cdna_refusal, < 16 */
+#define STAT_DROPPED(d)      (0x60 + 4 * (d)) /* enum cdna_drop, < 8 */
 
 /* Page 1: hypervisor.  The interrupt vector, then one block per context. */
 #define HV_INTVEC_LO         0x000 /* RW host address of struct cdna_intvec */

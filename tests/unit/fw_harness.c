@@ -174,7 +174,7 @@ void h_ctx_enable(struct harness *h, uint32_t c, const uint8_t *mac,
 			 x->mac[0] | x->mac[1] << 8 | x->mac[2] << 16 |
 				 (uint32_t)x->mac[3] << 24);
 	nic_hw_cfg_write(h->hw, c, CFG_MAC_HI, x->mac[4] | x->mac[5] << 8);
-	nic_hw_cfg_write(h->hw, c, CFG_RX_FILTER, rxf);
+	nic_hw_cfg_write(h->hw, c, CFG_FLAGS, rxf);
 	nic_hw_cfg_write(h->hw, c, CFG_CTRL, CDNA_CTX_CTRL_ENABLE);
 	nic_hw_set_irq_enable(h->hw, c, 1);
 	h_run(h);

@@ -89,7 +89,7 @@ TEST(ctx_after_revoke_nic_never_touches_its_memory)
 	struct h_ctx *x;
 	uint8_t *snapshot = malloc(CDNA_PAGE_SIZE * 3);
 
-	h_ctx_enable(h, 0, NULL, CDNA_RXF_BCAST);
+	h_ctx_enable(h, 0, NULL, CDNA_CTXF_BCAST);
 	x = &h->ctx[0];
 	h_rx_post(h, 0, 8, 2048);
 	h_run(h);

@@ -129,7 +129,7 @@ static void chaos(uint64_t seed, uint32_t steps)
 	w.victim_copy = malloc(VICTIM_PAGES * 4096);
 	memcpy(w.victim_copy, h_mem(w.h, w.victim), VICTIM_PAGES * 4096);
 	for (uint32_t c = 0; c < 4; c++)
-		h_ctx_enable(w.h, c, NULL, CDNA_RXF_BCAST);
+		h_ctx_enable(w.h, c, NULL, CDNA_CTXF_BCAST);
 
 	for (uint32_t step = 0; step < steps; step++) {
 		uint32_t c = rnd() % 4;

@@ -83,9 +83,9 @@ TEST(iss_rx_unicast_and_broadcast_are_demultiplexed)
 {
 	struct harness *h = boot();
 
-	h_ctx_enable(h, 0, NULL, CDNA_RXF_BCAST);
+	h_ctx_enable(h, 0, NULL, CDNA_CTXF_BCAST);
 	h_ctx_enable(h, 1, NULL, 0);
-	h_ctx_enable(h, 2, NULL, CDNA_RXF_BCAST);
+	h_ctx_enable(h, 2, NULL, CDNA_CTXF_BCAST);
 	for (uint32_t c = 0; c < 3; c++)
 		h_rx_post(h, c, 8, 2048);
 	h_wire_in(h, h->ctx[1].mac, far_mac, 700, 0x40);

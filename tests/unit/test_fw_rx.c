@@ -24,9 +24,9 @@ static struct harness *three_contexts(uint32_t rxf1)
 {
 	struct harness *h = h_new();
 
-	h_ctx_enable(h, 0, NULL, CDNA_RXF_BCAST | CDNA_RXF_MCAST);
+	h_ctx_enable(h, 0, NULL, CDNA_CTXF_BCAST | CDNA_CTXF_MCAST);
 	h_ctx_enable(h, 1, NULL, rxf1);
-	h_ctx_enable(h, 2, NULL, CDNA_RXF_BCAST);
+	h_ctx_enable(h, 2, NULL, CDNA_CTXF_BCAST);
 	for (uint32_t c = 0; c < 3; c++)
 		h_rx_post(h, c, 16, 2048);
 	h_run(h);
@@ -68,7 +68,7 @@ TEST(rx_broadcast_goes_to_every_context_that_accepts_it)
 	h_wire_in(h, h_bcast, far_mac, 60, 9);
 	h_run(h);
 	CHECK_EQ(got(h, 0), 1);
-	CHECK_EQ(got(h, 1), 0); /* filter without CDNA_RXF_BCAST */
+	CHECK_EQ(got(h, 1), 0); /* filter without CDNA_CTXF_BCAST */
 	CHECK_EQ(got(h, 2), 1);
 	CHECK(h_payload_ok(h_rx_buf(h, 0, 0), 60, 9));
 	CHECK(h_payload_ok(h_rx_buf(h, 2, 0), 60, 9));
@@ -77,7 +77,7 @@ TEST(rx_broadcast_goes_to_every_context_that_accepts_it)
 
 TEST(rx_multicast_goes_only_to_contexts_accepting_multicast)
 {
-	struct harness *h = three_contexts(CDNA_RXF_MCAST);
+	struct harness *h = three_contexts(CDNA_CTXF_MCAST);
 
 	h_wire_in(h, mcast_mac, far_mac, 90, 3);
 	h_run(h);
@@ -108,7 +108,7 @@ TEST(switch_unicast_between_contexts_stays_inside_the_nic)
 
 TEST(switch_broadcast_reaches_wire_and_other_contexts_not_sender)
 {
-	struct harness *h = three_contexts(CDNA_RXF_BCAST);
+	struct harness *h = three_contexts(CDNA_CTXF_BCAST);
 
 	h_tx_frame(h, 0, h_bcast, 300, 0x11, 1);
 	h_tx_ring(h, 0);
@@ -302,5 +302,52 @@ TEST(rx_demux_separates_macs_whose_hashes_collide)
 	h_wire_in(h, macs[2], far_mac, 100, 0x77);
 	h_run(h);
 	CHECK_EQ(got(h, 2), 2);
+	h_free(h);
+}
+
+TEST(rx_unmatched_unicast_goes_to_the_promiscuous_context)
+{
+	struct harness *h = h_new();
+	static const uint8_t behind_bridge[6] = { 0x02, 0xbb, 0, 0, 0, 0x09 };
+
+	h_ctx_enable(h, 0, NULL, CDNA_CTXF_BCAST);
+	h_ctx_enable(h, 1, NULL, CDNA_CTXF_BCAST | CDNA_CTXF_PROMISC |
+				     CDNA_CTXF_ANY_SRC);
+	h_rx_post(h, 0, 4, 2048);
+	h_rx_post(h, 1, 4, 2048);
+	h_wire_in(h, behind_bridge, far_mac, 300, 0x31);
+	h_wire_in(h, h->ctx[0].mac, far_mac, 300, 0x32);
+	h_run(h);
+	CHECK_EQ(got(h, 0), 1); /* its own frame only */
+	CHECK(h_payload_ok(h_rx_buf(h, 0, 0), 300, 0x32));
+	CHECK_EQ(got(h, 1), 1); /* the unmatched one */
+	CHECK(h_payload_ok(h_rx_buf(h, 1, 0), 300, 0x31));
+	CHECK_EQ(h_fw_nic_stats(h)->rx_no_match, 0);
+	h_free(h);
+}
+
+TEST(switch_unknown_unicast_floods_wire_and_promiscuous_context)
+{
+	struct harness *h = h_new();
+	static const uint8_t behind_bridge[6] = { 0x02, 0xbb, 0, 0, 0, 0x09 };
+
+	h_ctx_enable(h, 0, NULL, 0);
+	h_ctx_enable(h, 1, NULL, CDNA_CTXF_PROMISC | CDNA_CTXF_ANY_SRC);
+	h_ctx_enable(h, 2, NULL, 0);
+	h_rx_post(h, 1, 4, 2048);
+	h_rx_post(h, 2, 4, 2048);
+	h_tx_frame(h, 0, behind_bridge, 400, 0x41, 1);
+	h_tx_ring(h, 0);
+	h_run(h);
+	CHECK_EQ(h->n_wire, 1);
+	CHECK_EQ(got(h, 1), 1);
+	CHECK_EQ(got(h, 2), 0);
+	CHECK(h_payload_ok(h_rx_buf(h, 1, 0), 400, 0x41));
+	/* The bridge's own unknown unicast is not reflected back to it. */
+	h_tx_frame(h, 1, behind_bridge, 100, 0x42, 1);
+	h_tx_ring(h, 1);
+	h_run(h);
+	CHECK_EQ(h->n_wire, 2);
+	CHECK_EQ(got(h, 1), 1);
 	h_free(h);
 }

@@ -298,3 +298,34 @@ TEST(tx_refusals_do_not_touch_other_contexts)
 	CHECK_EQ(h_fw_stats(h, 0)->refused[CDNA_REFUSE_BAD_SEQ], 1);
 	h_free(h);
 }
+
+TEST(tx_frame_with_spoofed_source_mac_is_refused)
+{
+	struct harness *h = h_new();
+	struct h_ctx *x;
+
+	h_ctx_enable(h, 0, NULL, 0);
+	x = &h->ctx[0];
+	h_tx_frame(h, 0, far_mac, 200, 1, 1);
+	/* Rewrite the source MAC inside the posted buffer. */
+	h_mem(h, x->tx_buf)[11] ^= 0x40;
+	CHECK(good_frame_goes_out(h, 0, 4));
+	CHECK_EQ(h->n_wire, 1);
+	CHECK_EQ(h_fw_stats(h, 0)->refused[CDNA_REFUSE_SPOOFED_SRC], 1);
+	CHECK_EQ(h_tx_cons(h, 0), 2);
+	h_free(h);
+}
+
+TEST(tx_bridging_context_may_send_any_source_mac)
+{
+	struct harness *h = h_new();
+
+	h_ctx_enable(h, 0, NULL, CDNA_CTXF_ANY_SRC);
+	h_tx_frame(h, 0, far_mac, 200, 1, 1);
+	h_mem(h, h->ctx[0].tx_buf)[11] ^= 0x40;
+	h_tx_ring(h, 0);
+	h_run(h);
+	CHECK_EQ(h->n_wire, 1);
+	CHECK_EQ(h_fw_stats(h, 0)->refused[CDNA_REFUSE_SPOOFED_SRC], 0);
+	h_free(h);
+}
