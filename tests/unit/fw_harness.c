@@ -148,7 +148,7 @@ uint64_t h_alloc_pages(struct harness *h, uint32_t n)
 }
 
 void h_ctx_enable(struct harness *h, uint32_t c, const uint8_t *mac,
-		  uint32_t rxf)
+		  uint32_t flags)
 {
 	struct h_ctx *x = &h->ctx[c];
 	static const uint8_t base_mac[6] = { 0x02, 0, 0, 0, 0, 0 };
@@ -174,7 +174,7 @@ void h_ctx_enable(struct harness *h, uint32_t c, const uint8_t *mac,
 			 x->mac[0] | x->mac[1] << 8 | x->mac[2] << 16 |
 				 (uint32_t)x->mac[3] << 24);
 	nic_hw_cfg_write(h->hw, c, CFG_MAC_HI, x->mac[4] | x->mac[5] << 8);
-	nic_hw_cfg_write(h->hw, c, CFG_FLAGS, rxf);
+	nic_hw_cfg_write(h->hw, c, CFG_FLAGS, flags);
 	nic_hw_cfg_write(h->hw, c, CFG_CTRL, CDNA_CTX_CTRL_ENABLE);
 	nic_hw_set_irq_enable(h->hw, c, 1);
 	h_run(h);

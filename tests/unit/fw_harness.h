@@ -68,9 +68,10 @@ void h_wr32(struct harness *h, uint64_t addr, uint32_t v);
 uint64_t h_alloc_pages(struct harness *h, uint32_t n);
 
 /* Enable context c with MAC 02:00:00:00:00:(c+1) (or mac if non-NULL) and
- * receive filter rxf; seq_base is derived from c.  Posts no buffers. */
+ * context flags (CDNA_CTXF_*); seq_base is derived from c.  Posts no
+ * buffers. */
 void h_ctx_enable(struct harness *h, uint32_t c, const uint8_t *mac,
-		  uint32_t rxf);
+		  uint32_t flags);
 void h_ctx_revoke(struct harness *h, uint32_t c);
 
 /* Write one descriptor at index idx of a ring, with the right seq unless
