@@ -336,18 +336,20 @@ static __attribute__((noinline)) void tx_refuse(uint32_t c,
 }
 
 /*
- * Send the frame assembled in FW_TX_STAGE for context c: to the wire, to
- * another context of this NIC (switched inside: it never reaches the
- * wire), or, for broadcast and multicast, to the wire and to every other
- * context that wants it.  A frame with another source MAC than the
- * context's is refused unless the context may bridge (CDNA_CTXF_ANY_SRC).
- * Returns the contexts whose rx_cons moved.
+ * Send the frame staged at SRAM address local for context c to the wire,
+ * and say which contexts of this NIC must get a copy: another context's
+ * unicast is switched inside (it never reaches the wire); broadcast and
+ * multicast go to the wire and to every other context that wants them;
+ * unknown unicast, like a switch floods it, to the wire and to the
+ * bridging context.  A frame with another source MAC than the context's
+ * is refused unless the context may bridge (CDNA_CTXF_ANY_SRC).  Returns
+ * the contexts to deliver to; the caller delivers (at once, or batched).
  */
-FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
+FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t local, uint32_t len)
 {
-	const uint8_t *p = sram_ptr(FW_TX_STAGE);
+	const uint8_t *p = sram_ptr(local);
 	const struct fw_ctx *x = &fw.ctx[c];
-	uint32_t dst_lo, dst_hi, others;
+	uint32_t dst_lo, dst_hi;
 	int to;
 
 	if (__builtin_expect((ld32(p + 6) != x->mac_lo ||
@@ -359,21 +361,43 @@ FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
 	/* Loaded after the check, so they are not held across its call. */
 	dst_lo = ld32(p);
 	dst_hi = ld16(p + 4);
-	if (dst_lo & 1u) {
-		others = group_members(dst_lo, dst_hi) & fw.running & ~(1u << c);
-		hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-		return others ? deliver_to(others, FW_TX_STAGE, len) : 0;
+	if (!(dst_lo & 1u)) {
+		to = fw_mac_lookup(dst_lo, dst_hi);
+		if (to >= 0 && (uint32_t)to != c) {
+			hw_wr(CDNA_NIC_MAC + MAC_CNT_TX,
+			      MAC_TX_LEN(len) | MAC_TX_CTX(c));
+			return 1u << to;
+		}
 	}
-	to = fw_mac_lookup(dst_lo, dst_hi);
-	if (to >= 0 && (uint32_t)to != c) {
-		hw_wr(CDNA_NIC_MAC + MAC_CNT_TX, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-		return deliver_to(1u << to, FW_TX_STAGE, len);
-	}
+	hw_wr(CDNA_NIC_MAC + MAC_TX_ADDR, local);
 	hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
-	/* Unknown destination: like a switch, flood it to the wire and to
-	 * the bridging context, which may have the host behind it. */
-	others = to < 0 ? fw.promisc & ~(1u << c) : 0;
-	return others ? deliver_to(others & -others, FW_TX_STAGE, len) : 0;
+	if (dst_lo & 1u)
+		return group_members(dst_lo, dst_hi) & fw.running & ~(1u << c);
+	/* Unknown destination (to < 0): flood to the lowest bridging
+	 * context too; a frame to the sender's own MAC only to the wire. */
+	return to < 0 ? fw.promisc & ~(1u << c) & -(fw.promisc & ~(1u << c)) : 0;
+}
+
+/*
+ * Copy the n frames staged by one transmit visit to the contexts each must
+ * reach.  Out of line and once per batch: delivering inside the transmit
+ * loop would push its values out of registers, and a call per frame would
+ * push registers on every frame.
+ */
+static __attribute__((noinline)) uint32_t deliver_switched(uint32_t n)
+{
+	struct fw_turn t = { 0, 0 };
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t m = fw.switched[i].to;
+
+		while (m) {
+			rx_deliver((uint32_t)__builtin_ctz(m), FW_TX_STAGE(i),
+				   fw.switched[i].len, &t);
+			m &= m - 1;
+		}
+	}
+	return t.dirty_rx;
 }
 
 /* What tx_frame_slow says besides "consumed n, charged b". */
@@ -384,17 +408,18 @@ FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t len)
 /*
  * Transmit, general case: the frame at index cons has several fragments,
  * is refused, or is not complete yet.  Out of line so that the common
- * case's loop keeps its values in registers.  Returns TX_SLOW_* or
+ * case's loop keeps its values in registers.  It gathers the frame at SRAM
+ * address stage and delivers its copies at once.  Returns TX_SLOW_* or
  * TX_SLOW_RESULT(descriptors consumed, bytes to charge).
  */
 static __attribute__((noinline)) uint32_t
-tx_frame_slow(uint32_t c, uint32_t cons, int32_t deficit)
+tx_frame_slow(uint32_t c, uint32_t cons, int32_t deficit, uint32_t stage)
 {
 	struct fw_ctx *x = &fw.ctx[c];
 	uint32_t cache = desc_cache(FW_TX_CACHE, c);
 	uint32_t avail = x->tx_prod - cons;
 	uint32_t want = avail < CDNA_MAX_FRAGS ? avail : CDNA_MAX_FRAGS;
-	uint32_t nfrag = 0, flen = 0, eop = 0, off = 0;
+	uint32_t nfrag = 0, flen = 0, eop = 0, off = 0, to;
 	int why = -1;
 
 	/* A frame may wrap the ring or the cache: up to two bursts. */
@@ -454,7 +479,7 @@ tx_frame_slow(uint32_t c, uint32_t cons, int32_t deficit)
 		const uint8_t *d = cached_desc(cache, cons + i);
 		uint32_t len = ld32(d + 8) & 0xffffu;
 
-		if (dma(ld32(d), ld32(d + 4), FW_TX_STAGE + off,
+		if (dma(ld32(d), ld32(d + 4), stage + off,
 			DMA_CMD_LEN(len) | DMA_CMD_OP(DMA_OP_TO_SRAM) |
 				DMA_CMD_CTX(c)) != DMA_ST_OK) {
 			fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
@@ -462,7 +487,9 @@ tx_frame_slow(uint32_t c, uint32_t cons, int32_t deficit)
 		}
 		off += len;
 	}
-	fw.slow_dirty_rx |= tx_dispatch(c, flen);
+	to = tx_dispatch(c, stage, flen);
+	if (to)
+		fw.slow_dirty_rx |= deliver_to(to, stage, flen);
 	return TX_SLOW_RESULT(nfrag, flen);
 }
 
@@ -488,10 +515,11 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 	uint32_t cons = x->tx_cons;
 	int32_t deficit = x->deficit + credit;
 	uint32_t dirty_rx = 0;
+	uint32_t staged = 0; /* frames in fw.switched, waiting for delivery */
 
 	for (;;) {
 		const uint8_t *d;
-		uint32_t lenflags, addr_lo, len, r;
+		uint32_t lenflags, addr_lo, len, r, to;
 
 		if (x->tx_prod == cons) {
 			/* DRR: an idle context keeps no credit. */
@@ -522,18 +550,33 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 					     CDNA_PAGE_SIZE, 1)) {
 			if ((int32_t)len > deficit)
 				break;
-			if (__builtin_expect(dma(addr_lo, ld32(d + 4), FW_TX_STAGE,
+			/* Stage after the frames already waiting for their
+			 * switched delivery. */
+			if (__builtin_expect(dma(addr_lo, ld32(d + 4),
+						 FW_TX_STAGE(staged),
 						 DMA_CMD_LEN(len) |
 							 DMA_CMD_OP(DMA_OP_TO_SRAM) |
-							 DMA_CMD_CTX(c)) == DMA_ST_OK, 1))
-				dirty_rx |= tx_dispatch(c, len);
-			else
+							 DMA_CMD_CTX(c)) != DMA_ST_OK, 0))
 				tx_refuse(c, CDNA_REFUSE_DMA_FAULT);
+			else if ((to = tx_dispatch(c, FW_TX_STAGE(staged), len)) != 0) {
+				fw.switched[staged].to = to;
+				fw.switched[staged].len = len;
+				if (++staged == FW_TX_STAGE_SLOTS) {
+					dirty_rx |= deliver_switched(staged);
+					staged = 0;
+				}
+			}
 			deficit -= (int32_t)len;
 			cons++;
 			continue;
 		}
-		r = tx_frame_slow(c, cons, deficit);
+		/* Frames to one context keep their order: deliver what is
+		 * staged before the slow path delivers its own frame. */
+		if (staged) {
+			dirty_rx |= deliver_switched(staged);
+			staged = 0;
+		}
+		r = tx_frame_slow(c, cons, deficit, FW_TX_STAGE(0));
 		if (r == TX_SLOW_OVER_DEFICIT)
 			break;
 		if (r == TX_SLOW_WAIT) {
@@ -544,6 +587,8 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 		cons += r & 0xffu;
 		deficit -= (int32_t)(r >> 8);
 	}
+	if (staged)
+		dirty_rx |= deliver_switched(staged);
 	x->tx_cons = cons;
 	x->deficit = deficit;
 	return dirty_rx;
@@ -684,7 +729,6 @@ void fw_init(void)
 			      FW_VERSION_PATCH));
 	hw_wr(CDNA_NIC_MAC + MAC_RX_BASE, FW_MAC_RX);
 	hw_wr(CDNA_NIC_MAC + MAC_RX_SLOTS, FW_MAC_RX_SLOTS);
-	hw_wr(CDNA_NIC_MAC + MAC_TX_ADDR, FW_TX_STAGE);
 	/* After a firmware restart the host's configuration is still in the
 	 * CFG mirror: take every context's as if it had just changed. */
 	(void)hw_rd(CDNA_NIC_CFG + CFG_PENDING);

@@ -28,8 +28,9 @@
 #define FW_DESC_CACHE    16u  /* descriptors cached per ring */
 #define FW_TX_CACHE      (FW_DMA_AREA + 0x0000u) /* [ctx][16] descs, 8 KiB */
 #define FW_RX_CACHE      (FW_DMA_AREA + 0x2000u) /* [ctx][16] descs, 8 KiB */
-#define FW_TX_STAGE      (FW_DMA_AREA + 0x4000u) /* one frame, 2 KiB */
-#define FW_STATS         (FW_DMA_AREA + 0x5000u) /* cdna_fw_stats_block */
+#define FW_TX_STAGE_SLOTS 8u  /* frames staged before switched delivery */
+#define FW_TX_STAGE(i)   (FW_DMA_AREA + 0x4000u + (i) * 2048u) /* 16 KiB */
+#define FW_STATS         (FW_DMA_AREA + 0x8000u) /* cdna_fw_stats_block */
 #define FW_MAC_RX        (FW_DMA_AREA + 0x10000u) /* MAC receive slots */
 #define FW_MAC_RX_SLOTS  32u
 
@@ -71,6 +72,12 @@ struct fw_ctx {
 	uint32_t state;      /* CDNA_CTX_STATE_* */
 };
 
+/* A staged frame waiting to be copied to other contexts of this NIC. */
+struct fw_switched {
+	uint32_t to;         /* contexts to deliver it to */
+	uint32_t len;        /* bytes; it sits in FW_TX_STAGE(its index) */
+};
+
 /* Everything the firmware remembers. */
 struct fw_state {
 	struct fw_ctx ctx[CDNA_NUM_CTX];
@@ -81,6 +88,7 @@ struct fw_state {
 	uint32_t promisc;      /* bit c: running, takes unmatched unicast */
 	uint32_t any_src;      /* bit c: may send with any source MAC */
 	uint32_t slow_dirty_rx; /* rx_cons moved on a slow path this turn */
+	struct fw_switched switched[FW_TX_STAGE_SLOTS]; /* of one TX visit */
 	uint32_t heartbeat;
 	uint8_t mac_hash[64];  /* ctx + 1 by hash of the MAC, 0 = empty */
 };
