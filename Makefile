@@ -26,6 +26,7 @@ include mk/deps.mk
 include mk/image.mk
 include mk/firmware.mk
 include mk/bench.mk
+include mk/platform.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean

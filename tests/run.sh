@@ -7,11 +7,14 @@ set -uo pipefail
 passed=0
 failed=0
 failures=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 for t in "$@"; do
 	echo "# $t"
-	out=$("$t" 2>&1)
-	rc=$?
-	printf '%s\n' "$out"
+	# Shown as it runs (a system test takes minutes), counted afterwards.
+	"$t" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	out=$(cat "$log")
 	p=$(grep -c '^ok - ' <<<"$out")
 	f=$(grep -c '^not ok - ' <<<"$out")
 	if [[ $rc -ne 0 && $f -eq 0 ]]; then

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build QEMU (x86_64-softmmu) from Debian's source package with the project's
+# patch series (hw-model/qemu/patches/series), out of tree, into the cache.
+# Prints the directory of the result (bin/qemu-system-x86_64, share/qemu/).
+#
+# The result is keyed by the Debian source version and a hash of this script and
+# the patch series. The work tree is kept per upstream version and refreshed with
+# `rsync --checksum`, so a changed patch recompiles only the files it touches.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$(qemu_dir)
+[ -f "$out/.cdna-complete" ] && { echo "$out"; exit 0; }
+
+build_qemu() {
+    [ -f "$out/.cdna-complete" ] && return 0   # built by a concurrent run meanwhile
+    local log="$CDNA_CACHE/logs/qemu-build.log" pristine work stage
+    : >"$log"
+    "$PLATFORM_DIR/deps.sh" src qemu
+    pristine=$("$PLATFORM_DIR/fetch-source.sh" qemu)
+    work="$CDNA_CACHE/work/qemu-$(safe_version "$QEMU_SRC_VERSION")"
+    stage="$work/stage"
+    rm -rf "$stage"; mkdir -p "$work/src" "$work/build"
+    cp -a "$pristine" "$stage"
+    apply_series "$REPO_DIR/hw-model/qemu/patches" "$stage" "$log"
+    # Only files whose content changed get a new mtime: ninja rebuilds just those.
+    run_step "qemu: sync patched source" "$log" \
+        rsync -a --checksum --delete "$stage/" "$work/src/"
+    rm -rf "$stage"
+    if [ ! -f "$work/build/build.ninja" ]; then
+        # No GUI; slirp, tap and socket netdevs; KVM stays enabled for users who have it.
+        (cd "$work/build" && run_step "qemu: configure" "$log" $NICE "$work/src/configure" \
+            --target-list=x86_64-softmmu --enable-kvm --enable-slirp --enable-tcg \
+            --disable-docs --disable-gtk --disable-sdl --disable-vnc --disable-opengl \
+            --disable-spice --disable-curses --disable-xen --disable-tools \
+            --disable-guest-agent --disable-werror --disable-debug-info)
+    fi
+    grep -q '^ROMS=.*optionrom' "$work/build/config-host.mak" ||
+        die "qemu: configure" "$log" "configure found no 32-bit compiler for the option ROMs (gcc-multilib)"
+    # Only the emulator and its option ROMs (multiboot/linuxboot, used by -kernel):
+    # the test binaries are not needed to boot the platform and would double the build.
+    run_step "qemu: compile" "$log" $NICE ninja -C "$work/build" -j"$JOBS" qemu-system-x86_64
+    run_step "qemu: option ROMs" "$log" $NICE make -C "$work/build" pc-bios/optionrom/all
+    local tmp="$out.tmp.$$"
+    rm -rf "$tmp"; mkdir -p "$tmp/bin" "$tmp/share/qemu"
+    cp "$work/build/qemu-system-x86_64" "$tmp/bin/"
+    cp "$work/build/pc-bios/optionrom/"*.bin "$tmp/share/qemu/"
+    cp -r "$work/src/pc-bios/keymaps" "$tmp/share/qemu/" 2>/dev/null || true
+    echo "$QEMU_SRC_VERSION" >"$tmp/version"
+    publish "$tmp" "$out"
+}
+with_lock "qemu-$(safe_version "$QEMU_SRC_VERSION")" build_qemu
+echo "$out"

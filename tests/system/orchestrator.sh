@@ -1,0 +1,316 @@
+# shellcheck shell=bash
+# The system test orchestrator: boots QEMU (TCG) -> Xen -> dom0 in a network
+# namespace of its own, drives dom0's console, keeps every log in a run
+# directory and tears everything down on exit, failure or Ctrl-C.
+# Sourced by tests/system/run.sh, never run.
+#
+# How commands reach dom0: over the serial console itself. QEMU's serial port is
+# a pair of FIFOs (chardev pipe); dom0's init leaves a root shell on hvc0, which
+# Xen multiplexes onto that serial line. Each command is sent followed by an
+# `echo` of a unique end marker with its exit status, and its output is what the
+# console printed before the marker. Why this channel: it needs nothing in dom0
+# beyond the shell already there, works before any driver (network, virtio) is
+# up, so a broken datapath can still be diagnosed, and is the same console a
+# person gets from `make shell`. Virtio channels under a PV dom0 depend on the
+# kernel's Xen grant/DMA handling of virtio; the network is what is under test.
+# dom0 reaches the domUs over xenstore (see platform/images/cdna-domus).
+
+SYS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=platform/lib.sh
+. "$SYS_DIR/../../platform/lib.sh"
+
+# Parameters (environment): number of domUs, memory, extra QEMU arguments (a
+# later issue adds `-device cdna,...`), TCG mode, timeouts.
+CDNA_DOMUS="${CDNA_DOMUS:-2}"
+CDNA_DOMU_MEM="${CDNA_DOMU_MEM:-256}"
+CDNA_DOM0_MEM="${CDNA_DOM0_MEM:-1024}"
+CDNA_QEMU_MEM="${CDNA_QEMU_MEM:-$((CDNA_DOM0_MEM + CDNA_DOMUS * CDNA_DOMU_MEM + 384))}"
+CDNA_QEMU_EXTRA="${CDNA_QEMU_EXTRA:-}"
+CDNA_SMP="${CDNA_SMP:-2}"                 # QEMU's CPUs (Xen's pCPUs)
+# One dom0 vCPU: under single-threaded TCG a second one adds SMP overhead (IPIs,
+# TLB flush hypercalls) and no speed; measured 3-4 s faster to domUs reachable.
+CDNA_DOM0_VCPUS="${CDNA_DOM0_VCPUS:-1}"
+# Kernel arguments that shorten boot under TCG: fewer console lines (each byte is
+# emulated I/O through Xen's serial driver), no crypto self-tests, no IPv6 (unused).
+CDNA_FAST_ARGS="quiet cryptomgr.notests ipv6.disable=1"
+CDNA_DOM0_ARGS="${CDNA_DOM0_ARGS-$CDNA_FAST_ARGS}"
+CDNA_DOMU_ARGS="${CDNA_DOMU_ARGS-$CDNA_FAST_ARGS}"
+# Single-threaded TCG: multi-threaded TCG collapses when another process takes a core.
+CDNA_TCG="${CDNA_TCG:-tcg,thread=single}"
+CDNA_BOOT_TIMEOUT="${CDNA_BOOT_TIMEOUT:-180}"     # each boot stage of Xen and dom0
+CDNA_DOMU_TIMEOUT="${CDNA_DOMU_TIMEOUT:-$((60 + 12 * CDNA_DOMUS))}"   # all domUs up (about 9 s each under TCG)
+# Addresses: all inside the test's own namespace (far end .1, dom0 .2, domUi .10+i).
+NET_PREFIX=10.99.0
+# What Xen prints once dom0 has powered off (with noreboot it halts or enters S5).
+XEN_OFF_PATTERN='\(XEN\).*([Hh]alt|Entering ACPI S5)' 
+FAR_IP=$NET_PREFIX.1
+DOM0_IP=$NET_PREFIX.2
+
+RUN=""            # run directory
+NS=""             # network namespace
+QEMU_PID=""
+READER_PID=""
+IPERF_PID=""
+CON_FD=""
+T_QEMU=""         # QEMU start, seconds since the epoch (with fractions)
+CMD_SEQ=0
+
+now() { date +%s.%N; }
+# since T: seconds elapsed since T, one decimal.
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+say() { printf '[system %6ss] %s\n' "$( [ -n "$T_QEMU" ] && since "$T_QEMU" || echo -)" "$*"; }
+
+# fail STEP LOG MESSAGE: name the step and the log, print its last lines, tear down.
+# Called inside $(...) too: there it stops the main shell with SIGUSR1 (see run.sh),
+# so a wedged platform never costs more than one timeout.
+fail() {
+    local step=$1 log=$2; shift 2
+    if [ "$BASH_SUBSHELL" -gt 0 ] && [ "$BASHPID" != "$$" ]; then
+        ( printf '\nFAILED step "%s": %s\n' "$step" "$*"
+          printf 'run directory: %s\n' "$RUN"
+          if [ -n "$log" ] && [ -f "$log" ]; then
+              printf 'log: %s\n--- last lines ---\n' "$log"
+              tail -n 30 "$log" | tr -d '\r'
+              printf -- '------------------\n'
+          fi ) >"$RUN/fatal"
+        kill -USR1 $$
+        exit 1
+    fi
+    split_logs || true
+    printf '\nFAILED step "%s": %s\n' "$step" "$*" >&2
+    printf 'run directory: %s\n' "$RUN" >&2
+    if [ -n "$log" ] && [ -f "$log" ]; then
+        printf 'log: %s\n--- last lines ---\n' "$log" >&2
+        tail -n 30 "$log" | tr -d '\r' >&2
+        printf -- '------------------\n' >&2
+    fi
+    exit 1
+}
+
+# Files of the platform, from the cache; `make platform` builds them.
+find_platform() {
+    local q x i
+    q=$(qemu_dir); x=$(xen_dir); i=$(images_dir)
+    for d in "$q" "$x" "$i"; do
+        [ -f "$d/.cdna-complete" ] ||
+            fail "find platform" "" "$d is not built: run 'make platform' (or platform/build.sh all)"
+    done
+    QEMU_BIN="$q/bin/qemu-system-x86_64"
+    QEMU_DATA="$q/share/qemu"
+    XEN_BIN="$x/xen"
+    DOM0_KERNEL="$i/dom0-vmlinux"
+    DOM0_INITRD="$i/dom0-initrd.cpio"
+}
+
+# Namespaces and run directories left by runs that were killed (SIGKILL, power
+# loss): ours are named after the PID that made them, so a dead PID means stale.
+clean_stale() {
+    local ns pid p
+    for ns in $(ip netns list 2>/dev/null | awk '{ print $1 }' | grep '^cdna-[0-9]*-' || true); do
+        pid=${ns#cdna-}; pid=${pid%%-*}
+        if ! kill -0 "$pid" 2>/dev/null; then
+            for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+            ip netns del "$ns" 2>/dev/null || true
+        fi
+    done
+}
+
+make_run_dir() {
+    local base="${CDNA_RUN_BASE:-$REPO_DIR/build/system-runs}"
+    RUN="$base/$(date -u +%Y%m%d-%H%M%S)-$$"
+    mkdir -p "$RUN"
+    ln -sfn "$RUN" "$base/latest" 2>/dev/null || true
+}
+
+# The far end: a namespace of this run holding QEMU's tap device and an iperf3
+# server. QEMU itself runs inside it, so the guests can reach nothing else.
+setup_netns() {
+    NS="cdna-$$-$RANDOM"
+    ip netns add "$NS" || fail "network namespace" "" "cannot create namespace $NS (root needed)"
+    ip -n "$NS" link set lo up
+    ip -n "$NS" tuntap add dev tap0 mode tap
+    ip -n "$NS" addr add "$FAR_IP/24" dev tap0
+    ip -n "$NS" link set tap0 up
+    ip netns exec "$NS" iperf3 -s -B "$FAR_IP" >"$RUN/iperf3-server.log" 2>&1 &
+    IPERF_PID=$!
+}
+
+qemu_cmdline() {
+    local mode=$1 xen_args dom0_args
+    xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all console_timestamps=boot"
+    xen_args+=" dom0_mem=${CDNA_DOM0_MEM}M,max:${CDNA_DOM0_MEM}M dom0_max_vcpus=$CDNA_DOM0_VCPUS noreboot bootscrub=0"
+    # cdna.domus: dom0's init creates the domUs itself, as soon as its bridge is up.
+    dom0_args="console=hvc0 earlyprintk=xen $CDNA_DOM0_ARGS cdna.ip=$DOM0_IP/24 cdna.domus=$CDNA_DOMUS"
+    dom0_args+=" cdna.domu_mem=$CDNA_DOMU_MEM cdna.domu_args=$(printf '%s' "$CDNA_DOMU_ARGS" | tr ' ,' '+_')"
+    QEMU_ARGS=(-accel "$CDNA_TCG" -machine q35 -cpu qemu64,+svm -smp "$CDNA_SMP" -m "$CDNA_QEMU_MEM"
+        -display none -vga none -no-reboot -nodefaults
+        -L "$QEMU_DATA" -L /usr/share/seabios
+        -kernel "$XEN_BIN" -append "$xen_args"
+        # Multiboot modules: dom0's kernel with its arguments, then its initramfs
+        # (a comma inside a module's arguments would be written ',,').
+        -initrd "$DOM0_KERNEL $dom0_args,$DOM0_INITRD"
+        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
+        -device e1000,netdev=n0,mac=52:54:00:c0:ff:02,romfile=)
+    if [ "$mode" = shell ]; then
+        # The person's terminal is the serial line; Ctrl-a x quits QEMU.
+        QEMU_ARGS+=(-chardev "stdio,id=con0,mux=on,signal=off,logfile=$RUN/console.log"
+                    -serial chardev:con0 -mon chardev=con0,mode=readline)
+    else
+        QEMU_ARGS+=(-chardev "pipe,id=con0,path=$RUN/serial" -serial chardev:con0 -monitor none)
+    fi
+    # shellcheck disable=SC2206 # extra arguments are split on spaces on purpose
+    [ -n "$CDNA_QEMU_EXTRA" ] && QEMU_ARGS+=($CDNA_QEMU_EXTRA)
+    printf '%q ' "$QEMU_BIN" "${QEMU_ARGS[@]}" >"$RUN/qemu.cmdline"
+    echo >>"$RUN/qemu.cmdline"
+}
+
+teardown() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    set +e
+    if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+        kill -TERM "$QEMU_PID" 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$QEMU_PID" 2>/dev/null
+    fi
+    [ -n "$QEMU_PID" ] && wait "$QEMU_PID" 2>/dev/null
+    [ -n "$READER_PID" ] && { kill "$READER_PID" 2>/dev/null; wait "$READER_PID" 2>/dev/null; }
+    [ -n "$IPERF_PID" ] && { kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null; }
+    if [ -n "$NS" ]; then
+        local p
+        for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+        ip netns del "$NS" 2>/dev/null
+    fi
+    [ -n "$CON_FD" ] && exec {CON_FD}>&-
+    split_logs 2>/dev/null
+    [ -n "$RUN" ] && echo "logs: $RUN"
+    exit "$rc"
+}
+
+# Split the serial log: Xen's own lines, and the rest (dom0's console).
+split_logs() {
+    [ -n "$RUN" ] && [ -f "$RUN/console.log" ] || return 0
+    tr -d '\r' <"$RUN/console.log" | grep -a '^(XEN)' >"$RUN/xen.log" || true
+    tr -d '\r' <"$RUN/console.log" | grep -av '^(XEN)' >"$RUN/dom0.log" || true
+}
+
+start_qemu() {
+    local mode=$1
+    qemu_cmdline "$mode"
+    if [ "$mode" = shell ]; then
+        T_QEMU=$(now)
+        ip netns exec "$NS" "$QEMU_BIN" "${QEMU_ARGS[@]}" 2>"$RUN/qemu.stderr" || true
+        return 0
+    fi
+    mkfifo "$RUN/serial.in" "$RUN/serial.out"
+    : >"$RUN/console.log"
+    T_QEMU=$(now)
+    # Its own session: a Ctrl-C reaches the orchestrator, which then tears down in
+    # order (and reports "interrupted", not "QEMU exited"). A run killed outright
+    # leaves QEMU in its namespace, where clean_stale finds it.
+    ip netns exec "$NS" setsid "$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$RUN/qemu.stdout" 2>"$RUN/qemu.stderr" &
+    QEMU_PID=$!
+    # QEMU opens both FIFOs read-write, so neither side blocks on open.
+    cat "$RUN/serial.out" >>"$RUN/console.log" &
+    READER_PID=$!
+    exec {CON_FD}<>"$RUN/serial.in"
+}
+
+qemu_alive() { kill -0 "$QEMU_PID" 2>/dev/null; }
+
+# wait_console PATTERN TIMEOUT STEP [FROM_BYTE]: wait until the console log shows
+# PATTERN (grep -E) after byte FROM_BYTE. Fails naming the step if QEMU dies or time runs out.
+wait_console() {
+    local pat=$1 timeout=$2 step=$3 from=${4:-0} t0
+    t0=$(now)
+    while :; do
+        if tail -c +$((from + 1)) "$RUN/console.log" | tr -d '\r' | grep -aqE "$pat"; then
+            return 0
+        fi
+        qemu_alive || fail "$step" "$RUN/qemu.stderr" "QEMU exited (see also $RUN/console.log)"
+        if awk -v a="$(since "$t0")" -v t="$timeout" 'BEGIN { exit !(a >= t) }'; then
+            fail "$step" "$RUN/console.log" "timed out after ${timeout}s waiting for /$pat/"
+        fi
+        sleep 0.2
+    done
+}
+
+# Xen queues serial input for dom0 in a 128-byte ring: send in small pieces.
+console_send() {
+    local s=$1 i
+    for ((i = 0; i < ${#s}; i += 32)); do
+        printf '%s' "${s:i:32}" >&"$CON_FD"
+        sleep 0.03
+    done
+}
+
+# dom0 TIMEOUT CMD: run CMD in dom0's shell, print its output, return its status.
+dom0() {
+    local timeout=$1; shift
+    local cmd="$*" id from out rc
+    CMD_SEQ=$((CMD_SEQ + 1))
+    id="$$x$CMD_SEQ"
+    from=$(stat -c %s "$RUN/console.log")
+    # The marker is spelt with a quote inside so that the echoed command line never matches it.
+    console_send "$cmd; echo \"@@E\"\"ND $id \$?\""$'\r'
+    wait_console "@@END $id [0-9]+" "$timeout" "dom0: $cmd" "$from"
+    out=$(tail -c +$((from + 1)) "$RUN/console.log" | tr -d '\r' | grep -av '^(XEN)')
+    rc=$(printf '%s\n' "$out" | sed -n "s/^.*@@END $id \([0-9]*\).*$/\1/p" | tail -n1)
+    # Output: the lines before the marker (the shell neither echoes nor prompts, see boot_dom0).
+    printf '%s\n' "$out" | awk -v id="@@END $id" 'index($0, id) { exit } { print }'
+    return "${rc:-1}"
+}
+
+# boot_dom0 MODE: namespace, QEMU, and wait for dom0's init to report ready.
+boot_dom0() {
+    setup_netns
+    start_qemu "$1"
+    say "QEMU started (pid $QEMU_PID, accel $CDNA_TCG); serial log $RUN/console.log"
+    wait_console '\(XEN\).*Xen version' 60 "boot: Xen banner"
+    say "Xen banner"
+    wait_console 'Linux version' "$CDNA_BOOT_TIMEOUT" "boot: dom0 kernel start"
+    say "dom0 kernel started"
+    wait_console 'cdna-dom0: FAILED|CDNA-DOM0-READY' "$CDNA_BOOT_TIMEOUT" "boot: dom0 init"
+    if tr -d '\r' <"$RUN/console.log" | grep -aq 'cdna-dom0: FAILED'; then
+        fail "boot: dom0 init" "$RUN/console.log" "dom0's init reported a failure"
+    fi
+    # The shell prints its profile banner once it reads the console.
+    say "dom0 init done, domUs being created"
+    wait_console "dom0 shell ready" 60 "boot: dom0 shell"
+    # No echo, no prompt: what the console prints is then exactly the commands' output.
+    dom0 20 "stty -echo; PS1=; PS2=" >/dev/null || fail "boot: dom0 shell" "$RUN/console.log" "dom0's shell does not answer"
+    T_DOM0_READY=$(since "$T_QEMU")
+    say "dom0 ready (xl usable): ${T_DOM0_READY}s after QEMU start"
+}
+
+# Collect each domU's console log (kept by xenconsoled in dom0) into the run directory.
+collect_domu_logs() {
+    local out
+    out=$(dom0 30 "cdna-domus logs") || return 0
+    printf '%s\n' "$out" | awk -v dir="$RUN" '
+        /^@@CDNA-LOG-BEGIN / { f = dir "/" $2 ".log"; printf "" > f; next }
+        /^@@CDNA-LOG-END / { close(f); f = ""; next }
+        f != "" { print >> f }'
+}
+
+# Shut the domUs and dom0 down cleanly, then end QEMU (it does not exit when Xen halts).
+shutdown_platform() {
+    dom0 60 "cdna-domus stop 40" || say "warning: domUs did not all shut down cleanly"
+    collect_domu_logs
+    console_send "busybox poweroff -f"$'\r'
+    if wait_console_quiet "$XEN_OFF_PATTERN" 30; then
+        say "Xen halted after dom0 power-off"
+    else
+        say "warning: Xen did not report a halt within 30 s"
+    fi
+}
+
+# wait_console_quiet PATTERN TIMEOUT: like wait_console, but only reports.
+wait_console_quiet() {
+    local t0; t0=$(now)
+    while ! tr -d '\r' <"$RUN/console.log" | grep -aqE "$1"; do
+        qemu_alive || return 1
+        awk -v a="$(since "$t0")" -v t="$2" 'BEGIN { exit !(a >= t) }' && return 1
+        sleep 0.2
+    done
+}

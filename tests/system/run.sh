@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# System test entry point.
+#   tests/system/run.sh check   boot QEMU (TCG) -> Xen -> dom0 -> N PV domUs, ping and
+#                               iperf3 over netfront/netback, shut down; prints
+#                               'system: N passed, M failed' last
+#   tests/system/run.sh shell   boot and leave the terminal at dom0's console
+#                               (leave with Ctrl-a x)
+#   tests/system/run.sh boot    boot to dom0 and start the domUs, report times, shut down
+# Environment: CDNA_DOMUS (N, default 2), CDNA_DOMU_MEM, CDNA_DOM0_MEM, CDNA_QEMU_MEM,
+# CDNA_QEMU_EXTRA (extra QEMU arguments, e.g. a -device), CDNA_TCG (default
+# tcg,thread=single), CDNA_DOM0_ARGS / CDNA_DOMU_ARGS (kernel arguments), CDNA_BOOT_TIMEOUT,
+# CDNA_DOMU_TIMEOUT, CDNA_IPERF_SECONDS, CDNA_RUN_BASE (where run directories go).
+set -euo pipefail
+. "$(dirname "$0")/orchestrator.sh"
+. "$(dirname "$0")/checks.sh"
+
+mode=${1:-check}
+[ "$(id -u)" -eq 0 ] || { echo "tests/system/run.sh: needs root (network namespace, tap device)" >&2; exit 1; }
+case $mode in check|shell|boot) ;; *) sed -n '2,14p' "$0" >&2; exit 2 ;; esac
+
+"$REPO_DIR/platform/deps.sh" run
+find_platform
+clean_stale
+make_run_dir
+trap teardown EXIT
+trap 'say "interrupted"; exit 130' INT TERM HUP
+# A failure inside $(...) (see fail in orchestrator.sh) reports here and ends the run.
+trap 'cat "$RUN/fatal" >&2 2>/dev/null; exit 1' USR1
+say "run directory $RUN; namespace for the far end; $CDNA_DOMUS domUs; accel $CDNA_TCG"
+
+if [ "$mode" = shell ]; then
+    setup_netns
+    cat <<EOF
+Booting QEMU -> Xen -> dom0 (about 20-30 s). The serial line is this terminal.
+In dom0: 'cdna-domus start 2' creates two PV domUs; 'xl list'; 'xl console domu1'
+(leave a guest console with Ctrl-]). The far end is $FAR_IP (iperf3 server).
+Leave the platform: Ctrl-a then x (QEMU quits and everything is torn down).
+Serial log: $RUN/console.log
+EOF
+    start_qemu shell
+    exit 0
+fi
+
+boot_dom0 "$mode"
+start_domus "$CDNA_DOMUS"
+if [ "$mode" = check ]; then
+    ping_checks "$CDNA_DOMUS"
+    iperf_checks "$CDNA_DOMUS"
+    shutdown_checks
+    {
+        echo "accel $CDNA_TCG"
+        echo "dom0_ready_s $T_DOM0_READY"
+        echo "domus_up_s $T_DOMUS_UP"
+        echo "domus_reachable_s $T_REACHABLE"
+        cat "$RUN/throughput"
+    } >"$RUN/summary"
+    say "times from QEMU start: dom0 ready ${T_DOM0_READY}s, domUs up ${T_DOMUS_UP}s, reachable ${T_REACHABLE}s"
+    echo "system: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+else
+    shutdown_platform
+fi
