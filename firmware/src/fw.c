@@ -91,6 +91,23 @@ FW_INLINE uint32_t desc_fetch(uint32_t ring_lo, uint32_t ring_hi,
 	return n;
 }
 
+/*
+ * Refill context c's empty cache for one ring from index cons: up to a
+ * cache's worth of what is posted below prod.  0 on a DMA fault, with
+ * nothing fetched; the caller refuses and counts.
+ */
+FW_INLINE int cache_refill(uint32_t ring_lo, uint32_t ring_hi, uint32_t area,
+			   uint32_t c, uint32_t cons, uint32_t prod,
+			   uint32_t *fetched)
+{
+	uint32_t n = desc_fetch(ring_lo, ring_hi, desc_cache(area, c), cons,
+				prod - cons, FW_DESC_CACHE, c);
+
+	if (n)
+		*fetched = cons + n;
+	return n != 0;
+}
+
 /* A buffer is acceptable if it is non-empty and stays inside its page. */
 FW_INLINE int buf_refusal(uint32_t addr_lo, uint32_t len)
 {
@@ -109,6 +126,13 @@ FW_INLINE void rx_writeback(const struct fw_ctx *x, uint32_t idx,
 	dma_imm(x->rx_ring_lo + (idx & (CDNA_RING_SLOTS - 1)) * 16u +
 			CDNA_DESC_OFF_LEN,
 		x->rx_ring_hi, lenflags, c);
+}
+
+/* A descriptor fetch failed: refuse, and wait for the next doorbell. */
+static __attribute__((noinline)) void rx_fetch_fault(uint32_t c, uint32_t cons)
+{
+	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
+	fw.ctx[c].rx_prod = cons;
 }
 
 /*
@@ -134,16 +158,11 @@ static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
 			fw_drop(c, CDNA_DROP_RX_NO_BUF, 1);
 			break;
 		}
-		if (x->rx_fetched == cons) {
-			uint32_t n = desc_fetch(x->rx_ring_lo, x->rx_ring_hi,
-						cache, cons, x->rx_prod - cons,
-						FW_DESC_CACHE, c);
-			if (!n) {
-				fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
-				x->rx_prod = cons;
-				break;
-			}
-			x->rx_fetched = cons + n;
+		if (x->rx_fetched == cons &&
+		    !cache_refill(x->rx_ring_lo, x->rx_ring_hi, FW_RX_CACHE, c,
+				  cons, x->rx_prod, &x->rx_fetched)) {
+			rx_fetch_fault(c, cons);
+			break;
 		}
 		d = cached_desc(cache, cons);
 		if (ld32(d + 12) != x->seq_base + cons) {
@@ -186,13 +205,7 @@ static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
 	}
 }
 
-/* The faults of rx_deliver, accounted as rx_deliver_slow does. */
-static __attribute__((noinline)) void rx_fetch_fault(uint32_t c, uint32_t cons)
-{
-	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
-	fw.ctx[c].rx_prod = cons;
-}
-
+/* The data DMA of rx_deliver failed: as rx_deliver_slow accounts it. */
 static __attribute__((noinline)) void rx_data_fault(uint32_t c, uint32_t cons)
 {
 	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
@@ -217,16 +230,12 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 
 	if (__builtin_expect(x->rx_prod == cons, 0))
 		goto slow;
-	if (x->rx_fetched == cons) {
-		uint32_t n = desc_fetch(x->rx_ring_lo, x->rx_ring_hi,
-					desc_cache(FW_RX_CACHE, c),
-					cons, x->rx_prod - cons, FW_DESC_CACHE,
-					c);
-		if (__builtin_expect(!n, 0)) {
-			rx_fetch_fault(c, cons);
-			return;
-		}
-		x->rx_fetched = cons + n;
+	if (x->rx_fetched == cons &&
+	    __builtin_expect(!cache_refill(x->rx_ring_lo, x->rx_ring_hi,
+					   FW_RX_CACHE, c, cons, x->rx_prod,
+					   &x->rx_fetched), 0)) {
+		rx_fetch_fault(c, cons);
+		return;
 	}
 	/* Computed after the fetch, so it is not held across it. */
 	d = cached_desc(desc_cache(FW_RX_CACHE, c), cons);
@@ -527,16 +536,12 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 			fw.tx_ready &= ~(1u << c);
 			break;
 		}
-		if (x->tx_fetched == cons) {
-			uint32_t n = desc_fetch(x->tx_ring_lo, x->tx_ring_hi,
-						desc_cache(FW_TX_CACHE, c),
-						cons, x->tx_prod - cons,
-						FW_DESC_CACHE, c);
-			if (__builtin_expect(!n, 0)) {
-				tx_fetch_fault(c, cons);
-				continue;
-			}
-			x->tx_fetched = cons + n;
+		if (x->tx_fetched == cons &&
+		    __builtin_expect(!cache_refill(x->tx_ring_lo, x->tx_ring_hi,
+						   FW_TX_CACHE, c, cons,
+						   x->tx_prod, &x->tx_fetched), 0)) {
+			tx_fetch_fault(c, cons);
+			continue;
 		}
 		d = cached_desc(desc_cache(FW_TX_CACHE, c), cons);
 		lenflags = ld32(d + 8);
