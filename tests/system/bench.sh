@@ -28,7 +28,7 @@ row() { printf '%-58s %s\n' "$1" "$2" | tee -a "$report"; }
 build_times() {   # build_times LABEL CACHE_DIR
     local label=$1 cache=$2 t
     for t in qemu xen images; do
-        local times="$out/times-$label-$t"
+        local times="$out/times-${label//[^A-Za-z0-9]/_}-$t"
         : >"$times"
         CDNA_CACHE="$cache" CDNA_TIMES_FILE="$times" "$REPO_DIR/platform/build.sh" "$t" >&2
         row "build $t ($label)" "$(awk '$1 == "total-'"$t"'" { print $2 " s" }' "$times")"
