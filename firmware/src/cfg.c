@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cfg.c - context configuration: enable, revoke (stop and drain), MAC and
- * receive filter changes.  The host writes BAR2; the hardware mirrors it in
+ * flag changes.  The host writes BAR2; the hardware mirrors it in
  * the CFG block and flags the context in CFG_PENDING.  Slow path.
  */
 #include "fw.h"
+#include "dma.h"
 
 static uint32_t cfg_rd(uint32_t c, uint32_t reg)
 {
@@ -17,14 +18,11 @@ static void cfg_set_state(uint32_t c, uint32_t state)
 	hw_wr(CDNA_NIC_CFG + CFG_CTX(c) + CFG_STATE, state);
 }
 
-/* Program the DMA engine for a 4-byte immediate write into host memory. */
+/* Write one word of the context's status block. */
 static void status_write(const struct fw_ctx *x, uint32_t c, uint32_t off,
 			 uint32_t val)
 {
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, x->status_lo + off);
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, x->status_hi);
-	hw_wr(CDNA_NIC_DMA + DMA_IMM, val);
-	hw_wr(CDNA_NIC_DMA + DMA_CMD, DMA_CMD_OP(DMA_OP_IMM32) | DMA_CMD_CTX(c));
+	dma_imm(x->status_lo + off, x->status_hi, val, c);
 }
 
 static void ctx_enable(uint32_t c)

@@ -19,6 +19,7 @@
  * `make bench-firmware` shows where every remaining store comes from.
  */
 #include "fw.h"
+#include "dma.h"
 
 struct fw_state fw;
 
@@ -31,27 +32,6 @@ struct fw_turn {
 };
 
 /* ---- hardware verbs ------------------------------------------------------ */
-
-/* Run one DMA command; returns DMA_STATUS (0 = done). */
-FW_INLINE uint32_t dma(uint32_t host_lo, uint32_t host_hi, uint32_t local,
-		       uint32_t cmd)
-{
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, host_lo);
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, host_hi);
-	hw_wr(CDNA_NIC_DMA + DMA_LOCAL, local);
-	hw_wr(CDNA_NIC_DMA + DMA_CMD, cmd);
-	return hw_rd(CDNA_NIC_DMA + DMA_STATUS);
-}
-
-/* Write one aligned 32-bit word into host memory (status, write-back). */
-FW_INLINE void dma_imm(uint32_t host_lo, uint32_t host_hi, uint32_t val,
-		       uint32_t c)
-{
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, host_lo);
-	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, host_hi);
-	hw_wr(CDNA_NIC_DMA + DMA_IMM, val);
-	hw_wr(CDNA_NIC_DMA + DMA_CMD, DMA_CMD_OP(DMA_OP_IMM32) | DMA_CMD_CTX(c));
-}
 
 /* Context c's descriptor cache in area FW_TX_CACHE or FW_RX_CACHE. */
 FW_INLINE uint32_t desc_cache(uint32_t area, uint32_t c)

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dma.h - the firmware's two DMA verbs (nic-hw.h's DMA engine): copy bytes
+ * between host memory and SRAM, and write one 32-bit word into host memory.
+ * Inline: they are on every per-frame path.
+ */
+#ifndef FW_DMA_H
+#define FW_DMA_H
+
+#include "hal.h"
+
+/* Run one DMA command; returns DMA_STATUS (0 = done). */
+FW_INLINE uint32_t dma(uint32_t host_lo, uint32_t host_hi, uint32_t local,
+		       uint32_t cmd)
+{
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, host_lo);
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, host_hi);
+	hw_wr(CDNA_NIC_DMA + DMA_LOCAL, local);
+	hw_wr(CDNA_NIC_DMA + DMA_CMD, cmd);
+	return hw_rd(CDNA_NIC_DMA + DMA_STATUS);
+}
+
+/* Write one aligned 32-bit word into host memory (status, write-back). */
+FW_INLINE void dma_imm(uint32_t host_lo, uint32_t host_hi, uint32_t val,
+		       uint32_t c)
+{
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_LO, host_lo);
+	hw_wr(CDNA_NIC_DMA + DMA_HOST_HI, host_hi);
+	hw_wr(CDNA_NIC_DMA + DMA_IMM, val);
+	hw_wr(CDNA_NIC_DMA + DMA_CMD, DMA_CMD_OP(DMA_OP_IMM32) | DMA_CMD_CTX(c));
+}
+
+#endif /* FW_DMA_H */
