@@ -12,9 +12,10 @@ static uint32_t cfg_rd(uint32_t c, uint32_t reg)
 	return hw_rd(CDNA_NIC_CFG + CFG_CTX(c) + reg);
 }
 
+/* The context's state lives in the hardware, where the host reads it;
+ * the firmware itself goes by fw.running. */
 static void cfg_set_state(uint32_t c, uint32_t state)
 {
-	fw.ctx[c].state = state;
 	hw_wr(CDNA_NIC_CFG + CFG_CTX(c) + CFG_STATE, state);
 }
 

@@ -69,7 +69,6 @@ struct fw_ctx {
 	/* identity */
 	uint32_t mac_lo;     /* MAC bytes 0..3 */
 	uint32_t mac_hi;     /* MAC bytes 4..5 */
-	uint32_t state;      /* CDNA_CTX_STATE_* */
 };
 
 /* A staged frame waiting to be copied to other contexts of this NIC. */
