@@ -587,6 +587,16 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
  * rounds, so that the turn's fixed costs are shared by many frames and
  * received frames still get their turn soon.
  */
+/* One visit of context c with credit bytes, recorded in the turn. */
+FW_INLINE void tx_visit(uint32_t c, int32_t credit, struct fw_turn *t)
+{
+	uint32_t before = fw.ctx[c].tx_cons;
+
+	t->dirty_rx |= tx_ctx(c, credit);
+	if (fw.ctx[c].tx_cons != before)
+		t->dirty_tx |= 1u << c;
+}
+
 FW_INLINE void tx_rounds(struct fw_turn *t)
 {
 	uint32_t m = fw.tx_ready & fw.running;
@@ -594,23 +604,16 @@ FW_INLINE void tx_rounds(struct fw_turn *t)
 	/* Alone, a context owes fairness to no one: one long visit saves
 	 * the per-visit costs of many short ones. */
 	if (m && !(m & (m - 1))) {
-		uint32_t c = (uint32_t)__builtin_ctz(m);
-		uint32_t before = fw.ctx[c].tx_cons;
-
-		t->dirty_rx |= tx_ctx(c, (int32_t)(FW_DRR_QUANTUM * FW_TX_SOLO_QUANTA));
-		if (fw.ctx[c].tx_cons != before)
-			t->dirty_tx |= 1u << c;
+		tx_visit((uint32_t)__builtin_ctz(m),
+			 (int32_t)(FW_DRR_QUANTUM * FW_TX_SOLO_QUANTA), t);
 		return;
 	}
 	for (uint32_t round = 0; round < FW_TX_ROUNDS && m; round++) {
 		do {
 			uint32_t c = (uint32_t)__builtin_ctz(m);
-			uint32_t before = fw.ctx[c].tx_cons;
 
 			m &= m - 1;
-			t->dirty_rx |= tx_ctx(c, (int32_t)FW_DRR_QUANTUM);
-			if (fw.ctx[c].tx_cons != before)
-				t->dirty_tx |= 1u << c;
+			tx_visit(c, (int32_t)FW_DRR_QUANTUM, t);
 		} while (m);
 		m = fw.tx_ready & fw.running;
 	}
