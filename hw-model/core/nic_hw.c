@@ -45,6 +45,15 @@ void nic_hw_reset(struct nic_hw *hw)
 	hw->sram = sram;
 }
 
+/* A 32-bit value as the little-endian bytes host memory holds. */
+static void put_le32(uint8_t out[4], uint32_t v)
+{
+	out[0] = (uint8_t)v;
+	out[1] = (uint8_t)(v >> 8);
+	out[2] = (uint8_t)(v >> 16);
+	out[3] = (uint8_t)(v >> 24);
+}
+
 static uint64_t now_us(struct nic_hw *hw)
 {
 	return hw->ops.now_us ? hw->ops.now_us(hw->ops.opaque) : 0;
@@ -156,10 +165,9 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 		}
 		return DMA_ST_OK;
 	case DMA_OP_IMM32: {
-		uint8_t le[4] = { (uint8_t)hw->dma_imm, (uint8_t)(hw->dma_imm >> 8),
-				  (uint8_t)(hw->dma_imm >> 16),
-				  (uint8_t)(hw->dma_imm >> 24) };
+		uint8_t le[4];
 
+		put_le32(le, hw->dma_imm);
 		if (host & 3u)
 			return DMA_ST_HOST_FAULT;
 		if (hw->ops.dma_write(hw->ops.opaque, host, le, 4))
@@ -303,16 +311,14 @@ static int intvec_put(struct nic_hw *hw, uint32_t mask)
 	if (!hw->intvec_addr ||
 	    hw->intvec_prod - hw->int_cons >= CDNA_INTVEC_SLOTS)
 		return -1;
-	le[0] = (uint8_t)mask, le[1] = (uint8_t)(mask >> 8);
-	le[2] = (uint8_t)(mask >> 16), le[3] = (uint8_t)(mask >> 24);
+	put_le32(le, mask);
 	if (hw->ops.dma_write(hw->ops.opaque,
 			      hw->intvec_addr +
 				      offsetof(struct cdna_intvec, mask) +
 				      4u * (hw->intvec_prod % CDNA_INTVEC_SLOTS),
 			      le, 4))
 		return -1;
-	le[0] = (uint8_t)prod, le[1] = (uint8_t)(prod >> 8);
-	le[2] = (uint8_t)(prod >> 16), le[3] = (uint8_t)(prod >> 24);
+	put_le32(le, prod);
 	if (hw->ops.dma_write(hw->ops.opaque, hw->intvec_addr, le, 4))
 		return -1;
 	hw->intvec_prod = prod;
