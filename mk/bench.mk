@@ -1,14 +1,9 @@
 # bench.mk - benchmarks.  They print figures; they never pass or fail on
 # timing (a benchmark exits non-zero only when something broke).
+# Its objects are compiled by firmware.mk's FW_HOSTSIDE_OBJS rule.
 FW_BENCH := $(BUILD)/bin/fw-bench
-FW_ISS_OBJ := $(BUILD)/obj/tests/lib/fw_iss.o
-FW_BENCH_OBJS := $(BUILD)/obj/tests/bench/fw_bench.o
 
-$(FW_BENCH_OBJS): $(BUILD)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
-
-$(FW_BENCH): $(FW_BENCH_OBJS) $(FW_ISS_OBJ) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
+$(FW_BENCH): $(BUILD)/obj/tests/bench/fw_bench.o $(FW_ISS_OBJ) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
 

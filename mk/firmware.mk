@@ -49,9 +49,15 @@ FW_HARNESS_OBJS := $(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS) \
 FW_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,\
 	$(filter-out tests/unit/test_fw_iss.c,$(wildcard tests/unit/test_fw_*.c)))
 
-FW_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(FW_TESTS)) \
-	$(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS)
-$(FW_TEST_OBJS): $(BUILD)/obj/%.o: %.c
+TEST_FW_ISS := $(BUILD)/tests/test_fw_iss
+FW_ISS_OBJ := $(BUILD)/obj/tests/lib/fw_iss.o
+
+# Everything compiled against the host build's HAL: the hardware blocks,
+# the harness, the firmware tests, the ISS runner and the firmware bench.
+FW_HOSTSIDE_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,\
+	$(FW_TESTS) $(TEST_FW_ISS)) $(BUILD)/obj/tests/unit/fw_harness.o \
+	$(NIC_HW_OBJS) $(FW_ISS_OBJ) $(BUILD)/obj/tests/bench/fw_bench.o
+$(FW_HOSTSIDE_OBJS): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
 
@@ -75,12 +81,7 @@ $(TEST_CONTRACT): $(BUILD)/obj/tests/unit/test_contract.o $(CHECK_OBJ)
 UNIT_TESTS += $(TEST_CONTRACT)
 
 # The ARM image itself in Unicorn, through the same harness.
-TEST_FW_ISS := $(BUILD)/tests/test_fw_iss
-$(BUILD)/obj/tests/unit/test_fw_iss.o $(BUILD)/obj/tests/lib/fw_iss.o: $(BUILD)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
-
-$(TEST_FW_ISS): $(BUILD)/obj/tests/unit/test_fw_iss.o $(BUILD)/obj/tests/lib/fw_iss.o \
+$(TEST_FW_ISS): $(BUILD)/obj/tests/unit/test_fw_iss.o $(FW_ISS_OBJ) \
 		$(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS) $(CHECK_OBJ)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
