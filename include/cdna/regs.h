@@ -6,9 +6,10 @@
  * glue exposes it), guest drivers (BAR0 context pages), the hypervisor
  * (BAR2 page 1) and dom0's cdnactl (BAR2 page 0).
  *
- * All registers are 32 bits, little-endian.  Accesses of another width or to
- * an offset that names no register read as 0 and are ignored on write; they
- * never fault.  "R" read only, "W" write only (reads 0), "RW" read/write,
+ * All registers are 32 bits, little-endian.  An aligned 64-bit access is two
+ * register accesses, low word first.  Accesses of another width, unaligned
+ * ones and those to an offset that names no register read as 0 and are
+ * ignored on write; they never fault.  "R" read only, "W" write only (reads 0), "RW" read/write,
  * "W1C" write 1 to clear.
  *
  * Who may map what (enforced by the hypervisor, not by the NIC):
@@ -92,7 +93,8 @@
 #define MGMT_FW_STATE        0x008 /* R  CDNA_FW_STATE_* */
 #define MGMT_FW_VERSION      0x00c /* R  running firmware's CDNA_FW_VERSION;
 				    *    0 when none runs */
-#define MGMT_BOOT_BANK       0x010 /* R  flash bank booted (0 or 1) */
+#define MGMT_BOOT_BANK       0x010 /* R  flash bank booted (0 or 1), or
+				    *    MGMT_BOOT_BANK_NONE */
 #define MGMT_BOOT_ERROR      0x014 /* R  why the boot ROM refused each bank:
 				    *    bank 0 in 7:0, bank 1 in 15:8, as
 				    *    enum cdna_image_error (image.h) */
@@ -104,8 +106,12 @@
 #define MGMT_RX_NO_MATCH     0x02c /* R  frames for no context (dropped) */
 #define MGMT_DMA_FAULTS      0x030 /* R  DMA commands the platform refused */
 
+#define MGMT_BOOT_BANK_NONE  0xffffffffu /* no bank holds a valid image */
+
 #define CDNA_NIC_CTRL_RESET  (1u << 0) /* reset the NIC and reboot firmware;
-					* every context becomes DISABLED */
+					* every context becomes DISABLED;
+					* FW_STATE reads RESET until the
+					* boot ROM has run again */
 
 /* Firmware states (MGMT_FW_STATE, nic-hw SYS_FW_STATE). */
 #define CDNA_FW_STATE_RESET     0u /* in reset, boot ROM not run yet */
@@ -164,7 +170,8 @@
 
 /* Page 1: hypervisor.  The interrupt vector, then one block per context. */
 #define HV_INTVEC_LO         0x000 /* RW host address of struct cdna_intvec */
-#define HV_INTVEC_HI         0x004
+#define HV_INTVEC_HI         0x004 /* writing HI sets the vector address
+				    *    (LO first) and zeroes prod and cons */
 #define HV_INT_CONS          0x008 /* RW host's consumer index in the vector */
 #define HV_INT_MOD_US        0x00c /* RW least microseconds between two
 				    *    physical interrupts (coalescing) */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * flash.h - the NIC's flash: two firmware banks and a bank-table sector,
+ * kept in a backing file so that it survives the process (a QEMU restart).
+ *
+ * Erased flash reads 0xff.  Every write goes straight to the file (pwrite):
+ * killing the process loses nothing already written.  The layout of the
+ * file is cdna_nic.h's CDNA_FLASH_* (bank 0, bank 1, table).
+ */
+#ifndef CDNA_FLASH_H
+#define CDNA_FLASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cdna_flash;
+
+/* path NULL: in memory only.  A missing or empty file is created erased;
+ * a file of another size is refused (it is not a cdna flash).  NULL on
+ * failure with a sentence in err. */
+struct cdna_flash *cdna_flash_open(const char *path, char *err,
+				   size_t err_len);
+void cdna_flash_close(struct cdna_flash *flash);
+
+/* The whole flash, CDNA_FLASH_FILE_SIZE bytes, read only. */
+const uint8_t *cdna_flash_data(const struct cdna_flash *flash);
+/* Bank b's CDNA_FLASH_BANK_SIZE bytes; NULL for b out of range. */
+const uint8_t *cdna_flash_bank(const struct cdna_flash *flash, uint32_t b);
+
+/* Write (0xff fill when data is NULL) len bytes at off; 0, or -1 with
+ * err set when the range is outside the flash or the file write fails
+ * (the flash in memory is then unchanged). */
+int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
+		     const void *data, size_t len, char *err, size_t err_len);
+
+#endif /* CDNA_FLASH_H */

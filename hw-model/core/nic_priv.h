@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nic_priv.h - the NIC model's state, shared by its own files only
+ * (cdna_nic.c: life cycle, boot, processor; nic_bar.c: register files).
+ */
+#ifndef CDNA_NIC_PRIV_H
+#define CDNA_NIC_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "bootrom.h"
+#include "cdna_nic.h"
+#include "flash.h"
+#include "iss.h"
+#include "nic_hw.h"
+#include "watchdog.h"
+
+#define NIC_CONSOLE_LINE 160
+
+struct cdna_nic {
+	struct cdna_nic_config cfg;
+	struct cdna_nic_ops ops;
+	pthread_mutex_t lock;        /* only with cfg.locked */
+
+	struct nic_hw *hw;           /* DMA, MAC, INT, mirrors, counters */
+	struct cdna_iss *iss;        /* the processor */
+	struct cdna_flash *flash;
+	struct cdna_watchdog *wd;
+
+	/* The boot ROM's verdict and the processor's fate. */
+	struct cdna_boot_choice boot;
+	int fw_alive;                /* booted, not faulted */
+	int need_run;                /* run even without events (boot) */
+	int reset_pending;           /* reset at the start of the next run */
+	atomic_int watchdog_bit;
+	uint32_t fault_cause, fault_pc;
+	int link_up;
+	int irq_level;
+
+	/* BAR2 page 0 context table: MAC_LO waits for MAC_HI. */
+	uint32_t mgmt_mac_lo[CDNA_NUM_CTX];
+	uint32_t mgmt_owner[CDNA_NUM_CTX];
+	/* BAR2 page 1: the interrupt vector address, armed by the HI write. */
+	uint32_t intvec_lo, intvec_hi;
+
+	char console[NIC_CONSOLE_LINE];
+	uint32_t console_len;
+
+	uint64_t runs, irqs, guest_errors, rx_dropped_dead;
+};
+
+void nic_lock(struct cdna_nic *nic);
+void nic_unlock(struct cdna_nic *nic);
+void nic_log(struct cdna_nic *nic, enum cdna_nic_log_level level,
+	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A full reset of hardware and processor, with the lock held: on the
+ * thread that runs the processor (cdna_nic_run). */
+void nic_reset_locked(struct cdna_nic *nic);
+/* Reset from any thread (BAR write, PCI reset), lock held: shows RESET
+ * now, done by the next cdna_nic_run. */
+void nic_request_reset(struct cdna_nic *nic);
+/* The firmware state BAR2 shows. */
+uint32_t nic_fw_state(const struct cdna_nic *nic);
+
+#endif /* CDNA_NIC_PRIV_H */

@@ -1,0 +1,57 @@
+# model.mk - the NIC model (hw-model/core/): the device that knows nothing
+# of QEMU.  Platforms link $(NIC_MODEL_OBJS) $(NIC_MODEL_LIBS).
+#
+# The ISS wrapper is linked with Debian's static libunicorn.a into one
+# relocatable object that exports only the wrapper's cdna_iss_* symbols
+# (ld -r, then objcopy --keep-global-symbols): libunicorn carries about
+# 30,000 unprefixed QEMU and glib symbols that would clash inside a QEMU
+# process (../shared/notes/nic-iss.md), and unlike RTLD_DEEPBIND this also
+# works under ASan.
+NIC_CORE_SRCS := hw-model/core/cdna_nic.c hw-model/core/nic_bar.c \
+	hw-model/core/flash.c hw-model/core/bootrom.c hw-model/core/watchdog.c
+NIC_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NIC_CORE_SRCS))
+NIC_ISS_OBJ   := $(BUILD)/obj/hw-model/core/iss-unicorn.o
+NIC_ISS_WRAP  := $(BUILD)/obj/hw-model/core/iss_unicorn.o
+
+NIC_MODEL_OBJS := $(NIC_CORE_OBJS) $(NIC_HW_OBJS) $(NIC_ISS_OBJ) $(IMAGE_LIB_OBJS)
+NIC_MODEL_LIBS := -lpthread -lm
+
+$(NIC_CORE_OBJS) $(NIC_ISS_WRAP): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -fPIC -Ifirmware/image -c $< -o $@
+
+$(NIC_ISS_OBJ): $(NIC_ISS_WRAP) hw-model/core/iss.syms
+	ld -r -o $@.tmp $(NIC_ISS_WRAP) \
+		$$($(HOST_CC) -print-file-name=libunicorn.a)
+	objcopy --keep-global-symbols=hw-model/core/iss.syms $@.tmp $@
+	@rm -f $@.tmp
+
+# Test firmware that crashes on its first event (memory, undefined
+# instruction, runaway loop), on the real startup code: the model's fault
+# handling is tested against real ARM code, never a simulated crash.
+FW_FAULT_KINDS := memory undef loop
+FW_FAULT_IMGS  := $(foreach k,$(FW_FAULT_KINDS),$(BUILD)/firmware/test/fault-$(k).img)
+
+$(BUILD)/firmware/test/fault-%.elf: tests/unit/fw_faulty/faulty.c \
+		firmware/arm/startup.c firmware/arm/link.ld
+	@mkdir -p $(@D)
+	$(ARM_CC) $(ARM_CFLAGS) -DFAULT_$(shell echo $* | tr a-z A-Z) \
+		$(ARM_LDFLAGS) tests/unit/fw_faulty/faulty.c \
+		firmware/arm/startup.c -o $@
+
+$(BUILD)/firmware/test/fault-%.img: $(BUILD)/firmware/test/fault-%.elf $(CDNA_IMAGE)
+	SOURCE_DATE_EPOCH=0 $(CDNA_IMAGE) create --elf $< --version 0.0.1 \
+		--name fault-$* --flags 1 -o $@
+
+# The model's unit tests.
+TEST_NIC_MODEL := $(BUILD)/tests/test_nic_model
+$(BUILD)/obj/tests/unit/test_nic_model.o: $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -Ifirmware/image -c $< -o $@
+
+$(TEST_NIC_MODEL): $(BUILD)/obj/tests/unit/test_nic_model.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
+
+UNIT_TESTS += $(TEST_NIC_MODEL)
+check-unit: $(FW_FAULT_IMGS)

@@ -1,0 +1,1 @@
+# testbed.mk - placeholder, written by the testbed work
