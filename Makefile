@@ -24,8 +24,8 @@ SCRIPT_TESTS :=
 
 include mk/deps.mk
 include mk/image.mk
-include mk/firmware.mk
 include mk/model.mk
+include mk/firmware.mk
 include mk/testbed.mk
 include mk/bench.mk
 include mk/platform.mk

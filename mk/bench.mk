@@ -3,9 +3,10 @@
 # Its objects are compiled by firmware.mk's FW_HOSTSIDE_OBJS rule.
 FW_BENCH := $(BUILD)/bin/fw-bench
 
-$(FW_BENCH): $(BUILD)/obj/tests/bench/fw_bench.o $(FW_ISS_OBJ) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
+$(FW_BENCH): $(BUILD)/obj/tests/bench/fw_bench.o $(FW_ISS_OBJ) $(NIC_ISS_OBJ) \
+		$(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lpthread -lm -o $@
 
 .PHONY: bench-firmware
 bench-firmware: deps $(FW_BENCH) $(FW_IMG)

@@ -39,10 +39,6 @@ $(BUILD)/obj/fwhost/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -DFW_HOST -c $< -o $@
 
-# The NIC hardware blocks the host-built firmware runs against (the NIC
-# model's core grows around them).
-NIC_HW_OBJS := $(BUILD)/obj/hw-model/core/nic_hw.o
-
 # Firmware unit tests: the host build against the hardware model.
 FW_HARNESS_OBJS := $(BUILD)/obj/tests/unit/fw_harness.o $(NIC_HW_OBJS) \
 	$(FW_HOST_OBJS)
@@ -82,9 +78,9 @@ UNIT_TESTS += $(TEST_CONTRACT)
 
 # The ARM image itself in Unicorn, through the same harness.
 $(TEST_FW_ISS): $(BUILD)/obj/tests/unit/test_fw_iss.o $(FW_ISS_OBJ) \
-		$(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS) $(CHECK_OBJ)
+		$(NIC_ISS_OBJ) $(FW_HARNESS_OBJS) $(IMAGE_LIB_OBJS) $(CHECK_OBJ)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ -lunicorn -o $@
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -lpthread -lm -o $@
 
 UNIT_TESTS += $(TEST_FW_ISS)
 check-unit: $(FW_IMG)

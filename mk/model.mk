@@ -7,6 +7,11 @@
 # 30,000 unprefixed QEMU and glib symbols that would clash inside a QEMU
 # process (../shared/notes/nic-iss.md), and unlike RTLD_DEEPBIND this also
 # works under ASan.
+# The hardware blocks (DMA, MAC, interrupt unit, mirrors): also what the
+# host build of the firmware runs against in its unit tests (firmware.mk
+# compiles them with the firmware's host-side objects).
+NIC_HW_OBJS := $(BUILD)/obj/hw-model/core/nic_hw.o
+
 NIC_CORE_SRCS := hw-model/core/cdna_nic.c hw-model/core/nic_bar.c \
 	hw-model/core/flash.c hw-model/core/bootrom.c hw-model/core/watchdog.c
 NIC_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NIC_CORE_SRCS))

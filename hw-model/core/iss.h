@@ -37,10 +37,16 @@ enum cdna_iss_stop {
 	CDNA_ISS_HALTED,      /* cdna_iss_halt stopped it */
 };
 
+#define CDNA_ISS_STORE_SITES 64
+
 struct cdna_iss_counts {
 	uint64_t insns;       /* instructions executed */
 	uint64_t sram_stores; /* stores into SRAM (each register of a PUSH) */
 	uint64_t mmio_reads, mmio_writes;
+	/* Where the SRAM stores came from (the firmware's store budget is
+	 * what benchmarks look at): the first CDNA_ISS_STORE_SITES PCs. */
+	uint32_t store_pc[CDNA_ISS_STORE_SITES];
+	uint64_t store_pc_n[CDNA_ISS_STORE_SITES];
 };
 
 struct cdna_iss;
@@ -68,8 +74,10 @@ enum cdna_iss_stop cdna_iss_run(struct cdna_iss *iss, uint32_t *pc);
  * processor must then be booted again.  Harmless when nothing runs. */
 void cdna_iss_halt(struct cdna_iss *iss);
 
-/* Count instructions and stores (several times slower) or not. */
+/* Count instructions and stores (several times slower) or not; switching
+ * it on zeroes the counts. */
 void cdna_iss_set_counting(struct cdna_iss *iss, int on);
+void cdna_iss_reset_counts(struct cdna_iss *iss);
 void cdna_iss_get_counts(const struct cdna_iss *iss,
 			 struct cdna_iss_counts *out);
 

@@ -68,8 +68,19 @@ static void count_insn(uc_engine *uc, uint64_t addr, uint32_t size,
 static void count_store(uc_engine *uc, uc_mem_type type, uint64_t addr,
 			int size, int64_t val, void *user)
 {
-	(void)uc, (void)type, (void)addr, (void)size, (void)val;
-	((struct cdna_iss *)user)->n.sram_stores++;
+	struct cdna_iss *iss = user;
+	uint32_t pc;
+
+	(void)type, (void)addr, (void)size, (void)val;
+	iss->n.sram_stores++;
+	uc_reg_read(uc, UC_ARM_REG_PC, &pc);
+	for (int i = 0; i < CDNA_ISS_STORE_SITES; i++) {
+		if (iss->n.store_pc_n[i] == 0 || iss->n.store_pc[i] == pc) {
+			iss->n.store_pc[i] = pc;
+			iss->n.store_pc_n[i]++;
+			return;
+		}
+	}
 }
 
 static void set_err(char *err, size_t len, const char *what, uc_err e)
@@ -227,6 +238,11 @@ void cdna_iss_set_counting(struct cdna_iss *iss, int on)
 	}
 	/* Translated blocks carry their hooks: retranslate. */
 	uc_ctl_flush_tlb(iss->uc);
+}
+
+void cdna_iss_reset_counts(struct cdna_iss *iss)
+{
+	memset(&iss->n, 0, sizeof(iss->n));
 }
 
 void cdna_iss_get_counts(const struct cdna_iss *iss,

@@ -104,26 +104,26 @@ static void check_delivery(struct harness *h, enum scenario sc,
 
 static struct result measure(const char *image, enum scenario sc,
 			     uint32_t len, uint32_t batch, uint32_t frames,
-			     struct iss_counts *stores_total)
+			     struct cdna_iss_counts *stores_total)
 {
 	struct result r;
 	struct h_fw_ops ops;
 	struct iss *s = iss_new(image);
 	struct harness *h = setup(s, &ops);
-	const struct iss_counts *n;
+	struct cdna_iss_counts cnt, *n = &cnt;
 
 	/* Counting pass, after one warm-up batch. */
 	drive(h, sc, len, batch, batch);
 	iss_set_counting(s, 1);
 	iss_reset_counts(s);
 	drive(h, sc, len, batch, frames);
-	n = iss_counts(s);
+	iss_get_counts(s, n);
 	r.insns = (double)n->insns / frames;
 	r.stores = (double)n->sram_stores / frames;
 	r.mmio_r = (double)n->mmio_reads / frames;
 	r.mmio_w = (double)n->mmio_writes / frames;
-	for (int i = 0; i < ISS_MAX_STORE_PCS && n->store_pc_n[i]; i++) {
-		for (int j = 0; j < ISS_MAX_STORE_PCS; j++) {
+	for (int i = 0; i < CDNA_ISS_STORE_SITES && n->store_pc_n[i]; i++) {
+		for (int j = 0; j < CDNA_ISS_STORE_SITES; j++) {
 			if (stores_total->store_pc_n[j] == 0 ||
 			    stores_total->store_pc[j] == n->store_pc[i]) {
 				stores_total->store_pc[j] = n->store_pc[i];
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 		{ "rx    64 B,  1/batch   ", RX, 64, 1 },
 		{ "switch 64 B ctx0->ctx1 ", SWITCH, 64, 32 },
 	};
-	struct iss_counts stores = { 0 };
+	struct cdna_iss_counts stores = { 0 };
 	uint32_t frames = argc > 2 ? (uint32_t)atoi(argv[2]) : 4096;
 
 	if (argc < 2) {
@@ -183,7 +183,7 @@ int main(int argc, char **argv)
 		       r.fps);
 	}
 	printf("\nSRAM stores by instruction address (all scenarios):\n");
-	for (int i = 0; i < ISS_MAX_STORE_PCS && stores.store_pc_n[i]; i++)
+	for (int i = 0; i < CDNA_ISS_STORE_SITES && stores.store_pc_n[i]; i++)
 		printf("store-pc 0x%08x %llu\n", stores.store_pc[i],
 		       (unsigned long long)stores.store_pc_n[i]);
 	return 0;

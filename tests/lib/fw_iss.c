@@ -4,74 +4,34 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unicorn/unicorn.h>
 
 #include "../../firmware/image/image_check.h"
 
 struct iss {
-	uc_engine *uc;
+	struct cdna_iss *cpu;
 	struct harness *h;
 	uint8_t *image;
 	size_t image_size;
 	struct cdna_image_header hdr;
-	uint32_t pc;               /* where to resume (after the WFI) */
 	int counting;
-	uc_hook hook_code, hook_store;
-	struct iss_counts n;
 };
 
-static void die(const char *what, uc_err err)
+static uint32_t mmio_read(void *opaque, uint32_t addr)
 {
-	fprintf(stderr, "fw-iss: %s: %s\n", what, uc_strerror(err));
+	return nic_hw_read(((struct iss *)opaque)->h->hw, addr);
+}
+
+static void mmio_write(void *opaque, uint32_t addr, uint32_t val)
+{
+	nic_hw_write(((struct iss *)opaque)->h->hw, addr, val);
+}
+
+static void die(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "fw-iss: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, "\n");
 	exit(1);
-}
-
-static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size,
-			  void *user)
-{
-	struct iss *s = user;
-
-	(void)uc;
-	s->n.mmio_reads++;
-	return size == 4 ? nic_hw_read(s->h->hw, CDNA_NIC_PERIPH + (uint32_t)off)
-			 : 0;
-}
-
-static void mmio_write(uc_engine *uc, uint64_t off, unsigned size,
-		       uint64_t val, void *user)
-{
-	struct iss *s = user;
-
-	(void)uc;
-	s->n.mmio_writes++;
-	if (size == 4)
-		nic_hw_write(s->h->hw, CDNA_NIC_PERIPH + (uint32_t)off,
-			     (uint32_t)val);
-}
-
-static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
-{
-	(void)uc, (void)addr, (void)size;
-	((struct iss *)user)->n.insns++;
-}
-
-static void on_store(uc_engine *uc, uc_mem_type type, uint64_t addr,
-		     int size, int64_t val, void *user)
-{
-	struct iss *s = user;
-	uint32_t pc;
-
-	(void)type, (void)addr, (void)size, (void)val;
-	s->n.sram_stores++;
-	uc_reg_read(uc, UC_ARM_REG_PC, &pc);
-	for (int i = 0; i < ISS_MAX_STORE_PCS; i++) {
-		if (s->n.store_pc_n[i] == 0 || s->n.store_pc[i] == pc) {
-			s->n.store_pc[i] = pc;
-			s->n.store_pc_n[i]++;
-			return;
-		}
-	}
 }
 
 struct iss *iss_new(const char *path)
@@ -81,121 +41,83 @@ struct iss *iss_new(const char *path)
 	enum cdna_image_error e;
 	long size;
 
-	if (!s || !f) {
-		fprintf(stderr, "fw-iss: cannot open %s\n", path);
-		exit(1);
-	}
+	if (!s || !f)
+		die("cannot open %s%s", path, "");
 	fseek(f, 0, SEEK_END);
 	size = ftell(f);
 	rewind(f);
-	if (size <= 0 || size > (long)CDNA_IMAGE_MAX_SIZE) {
-		fprintf(stderr, "fw-iss: %s: size %ld out of range\n", path, size);
-		exit(1);
-	}
+	if (size <= 0 || size > (long)CDNA_IMAGE_MAX_SIZE)
+		die("%s: size out of range%s", path, "");
 	s->image = malloc((size_t)size);
-	if (!s->image || fread(s->image, 1, (size_t)size, f) != (size_t)size) {
-		fprintf(stderr, "fw-iss: cannot read %s\n", path);
-		exit(1);
-	}
+	if (!s->image || fread(s->image, 1, (size_t)size, f) != (size_t)size)
+		die("cannot read %s%s", path, "");
 	fclose(f);
 	s->image_size = (size_t)size;
 	e = cdna_image_check(s->image, s->image_size, &s->hdr);
-	if (e != CDNA_IMAGE_OK) {
-		fprintf(stderr, "fw-iss: %s: %s\n", path, cdna_image_strerror(e));
-		exit(1);
-	}
+	if (e != CDNA_IMAGE_OK)
+		die("%s: %s", path, cdna_image_strerror(e));
 	return s;
 }
 
 void iss_free(struct iss *s)
 {
-	if (s->uc)
-		uc_close(s->uc);
+	cdna_iss_free(s->cpu);
 	free(s->image);
 	free(s);
 }
 
 void iss_set_counting(struct iss *s, int on)
 {
-	uc_err err;
-
-	if (on == s->counting)
-		return;
 	s->counting = on;
-	/* Translated blocks carry their hooks: retranslate after a change. */
-	if (!on) {
-		uc_hook_del(s->uc, s->hook_code);
-		uc_hook_del(s->uc, s->hook_store);
-		uc_ctl_flush_tlb(s->uc);
-		return;
-	}
-	err = uc_hook_add(s->uc, &s->hook_code, UC_HOOK_CODE, on_code, s, 1, 0);
-	if (!err)
-		err = uc_hook_add(s->uc, &s->hook_store, UC_HOOK_MEM_WRITE,
-				  on_store, s, CDNA_NIC_SRAM_BASE,
-				  CDNA_NIC_SRAM_BASE + CDNA_NIC_SRAM_SIZE - 1);
-	if (!err)
-		err = uc_ctl_flush_tlb(s->uc);
-	if (err)
-		die("uc_hook_add", err);
+	if (s->cpu)
+		cdna_iss_set_counting(s->cpu, on);
 }
 
-const struct iss_counts *iss_counts(struct iss *s)
+void iss_get_counts(struct iss *s, struct cdna_iss_counts *out)
 {
-	return &s->n;
+	cdna_iss_get_counts(s->cpu, out);
 }
 
 void iss_reset_counts(struct iss *s)
 {
-	memset(&s->n, 0, sizeof(s->n));
+	cdna_iss_reset_counts(s->cpu);
 }
 
-/* Run from s->pc until the firmware executes WFI (uc_emu_start returns
- * with PC after it), or dies trying. */
+/* Run until the firmware executes WFI, or die: in these tests a fault of
+ * the real image is a bug. */
 static void run_to_wfi(struct iss *s)
 {
-	uc_err err = uc_emu_start(s->uc, s->pc | 1u, 0xffffffffu, 0, 0);
 	uint32_t pc;
+	enum cdna_iss_stop stop = cdna_iss_run(s->cpu, &pc);
+	char where[32];
 
-	if (err)
-		die("firmware stopped", err);
-	uc_reg_read(s->uc, UC_ARM_REG_PC, &pc);
-	s->pc = pc;
+	if (stop != CDNA_ISS_WAITING) {
+		snprintf(where, sizeof(where), "0x%08x", pc);
+		die("firmware stopped (fault %s) at pc %s",
+		    stop == CDNA_ISS_FAULT_MEMORY  ? "memory" :
+		    stop == CDNA_ISS_FAULT_UNDEF   ? "undefined instruction" :
+						     "other", where);
+	}
 }
 
 static void iss_boot(struct harness *h)
 {
-	struct h_fw_ops *ops = (struct h_fw_ops *)h->fw_ops;
-	struct iss *s = ops->priv;
-	uc_err err;
-	uint32_t sp = s->hdr.stack_top;
+	struct iss *s = h->fw_ops->priv;
+	struct cdna_iss_mmio mmio = {
+		.opaque = s, .read = mmio_read, .write = mmio_write,
+	};
+	char err[160];
 
 	s->h = h;
-	err = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
-	if (err)
-		die("uc_open", err);
-	/* Before the first map, or the CPU silently stays a Cortex-A15. */
-	err = uc_ctl(s->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1),
-		     UC_CPU_ARM_CORTEX_M4);
-	if (!err)
-		err = uc_mem_map(s->uc, CDNA_NIC_CODE_BASE, CDNA_NIC_CODE_SIZE,
-				 UC_PROT_ALL);
-	if (!err)
-		err = uc_mem_map_ptr(s->uc, CDNA_NIC_SRAM_BASE,
-				     CDNA_NIC_SRAM_SIZE, UC_PROT_READ |
-				     UC_PROT_WRITE, h->hw->sram);
-	if (!err)
-		err = uc_mmio_map(s->uc, CDNA_NIC_PERIPH, 0x6000, mmio_read, s,
-				  mmio_write, s);
-	if (!err)
-		err = uc_mem_write(s->uc, s->hdr.load_addr,
-				   s->image + CDNA_IMAGE_HEADER_SIZE,
-				   s->hdr.payload_size);
-	if (!err)
-		err = uc_reg_write(s->uc, UC_ARM_REG_SP, &sp);
-	if (err)
-		die("setting up the NIC processor", err);
-	s->pc = s->hdr.entry;
+	s->cpu = cdna_iss_new(h->hw->sram, &mmio, err, sizeof(err));
+	if (!s->cpu ||
+	    cdna_iss_boot(s->cpu, s->hdr.load_addr,
+			  s->image + CDNA_IMAGE_HEADER_SIZE,
+			  s->hdr.payload_size, s->hdr.entry, s->hdr.stack_top,
+			  err, sizeof(err)))
+		die("%s%s", err, "");
+	if (s->counting)
+		cdna_iss_set_counting(s->cpu, 1);
 	run_to_wfi(s);
 }
 

@@ -1,26 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fw_iss.h - run the flashed ARM firmware image in Unicorn against the NIC
- * hardware blocks, counting what the processor does.  The firmware
- * benchmark's engine; the NIC model's ISS (hw-model) grows from the same
- * recipe (see ../shared/notes/nic-iss.md).
+ * fw_iss.h - the flashed ARM firmware image, run by the NIC model's
+ * processor (hw-model/core/iss.h, Unicorn) against the bare hardware
+ * blocks of the firmware test harness: the firmware unit tests and the
+ * firmware benchmark drive the real image without the rest of the model.
  */
-#ifndef CDNA_BENCH_FW_ISS_H
-#define CDNA_BENCH_FW_ISS_H
+#ifndef CDNA_TEST_FW_ISS_H
+#define CDNA_TEST_FW_ISS_H
 
 #include <stdint.h>
+#include "../../hw-model/core/iss.h"
 #include "../unit/fw_harness.h"
-
-#define ISS_MAX_STORE_PCS 64
-
-struct iss_counts {
-	uint64_t insns;        /* ARM instructions executed */
-	uint64_t sram_stores;  /* store accesses to SRAM (each register of a
-				* PUSH/STM counts) */
-	uint64_t mmio_reads, mmio_writes;
-	uint32_t store_pc[ISS_MAX_STORE_PCS]; /* where SRAM stores came from */
-	uint64_t store_pc_n[ISS_MAX_STORE_PCS];
-};
 
 struct iss;
 
@@ -29,7 +19,7 @@ struct iss *iss_new(const char *image_path);
 void iss_free(struct iss *s);
 /* Count instructions and stores (slow) or run at full speed. */
 void iss_set_counting(struct iss *s, int on);
-const struct iss_counts *iss_counts(struct iss *s);
+void iss_get_counts(struct iss *s, struct cdna_iss_counts *out);
 void iss_reset_counts(struct iss *s);
 /* Firmware hooks for the harness (h_new_fw); priv must be the iss. */
 struct h_fw_ops iss_fw_ops(struct iss *s);
