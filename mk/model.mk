@@ -60,3 +60,17 @@ $(TEST_NIC_MODEL): $(BUILD)/obj/tests/unit/test_nic_model.o $(NIC_MODEL_OBJS) $(
 
 UNIT_TESTS += $(TEST_NIC_MODEL)
 check-unit: $(FW_FAULT_IMGS)
+
+# The ISS beside a host that defines Unicorn's internal names.
+TEST_ISS_ISOLATION := $(BUILD)/tests/test_iss_isolation
+$(BUILD)/obj/tests/unit/test_iss_isolation.o: $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -c $< -o $@
+
+$(TEST_ISS_ISOLATION): $(BUILD)/obj/tests/unit/test_iss_isolation.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
+
+UNIT_TESTS += $(TEST_ISS_ISOLATION)
+SCRIPT_TESTS += tests/unit/iss-symbols.sh
+check-unit: $(NIC_ISS_OBJ)
