@@ -358,8 +358,8 @@ FW_INLINE uint32_t tx_dispatch(uint32_t c, uint32_t local, uint32_t len)
 			return 1u << to;
 		}
 	}
-	hw_wr(CDNA_NIC_MAC + MAC_TX_ADDR, local);
-	hw_wr(CDNA_NIC_MAC + MAC_TX_CMD, MAC_TX_LEN(len) | MAC_TX_CTX(c));
+	hw_wr(CDNA_NIC_MAC + MAC_TX_SEND,
+	      MAC_TX_LEN(len) | MAC_TX_SLOT(local) | MAC_TX_CTX(c));
 	if (dst_lo & 1u)
 		return group_members(dst_lo, dst_hi) & fw.running & ~(1u << c);
 	/* Unknown destination (to < 0): flood to the lowest bridging
@@ -537,11 +537,10 @@ static __attribute__((noinline)) uint32_t tx_ctx(uint32_t c, int32_t credit)
 				break;
 			/* Stage after the frames already waiting for their
 			 * switched delivery. */
-			if (__builtin_expect(dma(addr_lo, ld32(d + 4),
-						 FW_TX_STAGE(staged),
-						 DMA_CMD_LEN(len) |
-							 DMA_CMD_OP(DMA_OP_TO_SRAM) |
-							 DMA_CMD_CTX(c)) != DMA_ST_OK, 0))
+			if (__builtin_expect(dma_desc(desc_cache(FW_TX_CACHE, c) +
+						      (cons & (FW_DESC_CACHE - 1)) * 16u,
+						      FW_TX_STAGE(staged)) !=
+					     DMA_ST_OK, 0))
 				tx_refuse(c, CDNA_REFUSE_DMA_FAULT);
 			else if ((to = tx_dispatch(c, FW_TX_STAGE(staged), len)) != 0) {
 				fw.switched[staged].to = to;

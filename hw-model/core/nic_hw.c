@@ -179,6 +179,27 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 	}
 }
 
+/* DMA_DESC: the descriptor the firmware checked, read from SRAM. */
+static uint32_t dma_desc_run(struct nic_hw *hw, uint32_t v)
+{
+	const uint8_t *d = sram_range(hw, DMA_DESC_AT_ADDR(v), 16);
+	uint64_t host = 0;
+	uint16_t len;
+	uint8_t *local;
+
+	for (int i = 7; i >= 0; i--)
+		host = host << 8 | d[i];
+	len = (uint16_t)(d[8] | d[9] << 8);
+	if (!len)
+		return DMA_ST_BAD_CMD;
+	local = sram_range(hw, DMA_DESC_TO_ADDR(v), len);
+	if (!local)
+		return DMA_ST_LOCAL_FAULT;
+	if (hw->ops.dma_read(hw->ops.opaque, host, local, len))
+		return DMA_ST_HOST_FAULT;
+	return DMA_ST_OK;
+}
+
 static uint32_t dma_read_reg(struct nic_hw *hw, uint32_t off)
 {
 	switch (off) {
@@ -200,7 +221,9 @@ static void dma_write_reg(struct nic_hw *hw, uint32_t off, uint32_t val)
 	case DMA_LOCAL:   hw->dma_local = val; break;
 	case DMA_IMM:     hw->dma_imm = val; break;
 	case DMA_CMD:
-		hw->dma_status = dma_run(hw, val);
+	case DMA_DESC:
+		hw->dma_status = off == DMA_CMD ? dma_run(hw, val)
+						: dma_desc_run(hw, val);
 		if (hw->dma_status != DMA_ST_OK)
 			hw->dma_faults++;
 		break;
@@ -211,11 +234,12 @@ static void dma_write_reg(struct nic_hw *hw, uint32_t off, uint32_t val)
 
 /* ---- MAC ------------------------------------------------------------------ */
 
-static void mac_tx(struct nic_hw *hw, uint32_t cmd, int to_wire)
+static void mac_tx(struct nic_hw *hw, uint32_t addr, uint32_t cmd,
+		   int to_wire)
 {
 	uint32_t len = cmd & 0xffffu;
 	uint32_t ctx = (cmd >> 24) & 0x1fu;
-	uint8_t *frame = sram_range(hw, hw->mac_tx_addr, len);
+	uint8_t *frame = sram_range(hw, addr, len);
 
 	if (len < CDNA_MIN_FRAME || len > CDNA_MAX_FRAME || !frame)
 		return; /* the MAC sends nothing it cannot frame */
@@ -246,7 +270,8 @@ static void mac_write(struct nic_hw *hw, uint32_t off, uint32_t val)
 {
 	switch (off) {
 	case MAC_TX_ADDR:  hw->mac_tx_addr = val; break;
-	case MAC_TX_CMD:   mac_tx(hw, val, 1); break;
+	case MAC_TX_CMD:   mac_tx(hw, hw->mac_tx_addr, val, 1); break;
+	case MAC_TX_SEND:  mac_tx(hw, MAC_TX_SLOT_ADDR(val), val, 1); break;
 	case MAC_CNT_TX:
 		hw->cnt[(val >> 24) & 0x1fu].tx_frames++;
 		hw->cnt[(val >> 24) & 0x1fu].tx_bytes += val & 0xffffu;

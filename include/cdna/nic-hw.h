@@ -85,12 +85,31 @@
 #define DMA_STATUS          0x014 /* R  outcome of the last command,
 				   *    DMA_ST_*; 0 = success */
 #define DMA_FAULTS          0x018 /* R  commands refused since reset */
+#define DMA_DESC            0x01c /* W  fetch a buffer by its descriptor, in
+				   *    one store instead of four: copy
+				   *    desc.len bytes from host desc.addr to
+				   *    SRAM, where desc is the struct
+				   *    cdna_desc (desc.h) in SRAM at
+				   *    DMA_DESC_AT and the destination is
+				   *    DMA_DESC_TO; DMA_HOST_*, DMA_LOCAL
+				   *    keep their values; outcome in
+				   *    DMA_STATUS as for DMA_CMD.  The
+				   *    firmware checks the descriptor first:
+				   *    only it writes SRAM, so what it checked
+				   *    is what the engine uses. */
 
 #define DMA_CMD_LEN(n)      ((uint32_t)(n) & 0xffffu)   /* bytes, 1..65535 */
 #define DMA_CMD_OP(op)      (((uint32_t)(op) & 0xfu) << 16)
 #define DMA_CMD_CTX(c)      (((uint32_t)(c) & 0x1fu) << 24)
 #define DMA_CMD_COUNT_RX    (1u << 29) /* count LEN as one frame received by
 					* CTX in the hardware counters */
+#define DMA_DESC_AT(a)      ((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 4) \
+			     & 0x3fffu) /* descriptor, 16-byte aligned */
+#define DMA_DESC_TO(a)      (((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 11) \
+			      & 0x7fu) << 14) /* 2 KiB-aligned SRAM */
+#define DMA_DESC_AT_ADDR(v) (CDNA_NIC_SRAM_BASE + (((v) & 0x3fffu) << 4))
+#define DMA_DESC_TO_ADDR(v) (CDNA_NIC_SRAM_BASE + ((((v) >> 14) & 0x7fu) << 11))
+
 #define DMA_OP_TO_SRAM      1u /* host HOST -> SRAM LOCAL, LEN bytes */
 #define DMA_OP_TO_HOST      2u /* SRAM LOCAL -> host HOST, LEN bytes */
 #define DMA_OP_IMM32        3u /* DMA_IMM -> host HOST, 4 bytes (LEN
@@ -123,6 +142,14 @@
 #define MAC_CNT_TX          0x028 /* W  count a frame the firmware switched
 				   *    inside the NIC as transmitted:
 				   *    MAC_TX_LEN | MAC_TX_CTX */
+#define MAC_TX_SEND         0x02c /* W  MAC_TX_CMD with the address in the
+				   *    same store: MAC_TX_LEN | MAC_TX_SLOT |
+				   *    MAC_TX_CTX sends the frame at SRAM
+				   *    offset slot * 2 KiB (MAC_TX_ADDR keeps
+				   *    its value) */
+#define MAC_TX_SLOT(a)      (((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 11) \
+			      & 0x7fu) << 16) /* 2 KiB-aligned SRAM */
+#define MAC_TX_SLOT_ADDR(v) (CDNA_NIC_SRAM_BASE + ((((v) >> 16) & 0x7fu) << 11))
 
 #define MAC_RX_SLOT_SIZE    2048u
 #define MAC_RX_MAX_SLOTS    64u
