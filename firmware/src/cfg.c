@@ -46,6 +46,9 @@ static void ctx_enable(uint32_t c)
 		cfg_set_state(c, CDNA_CTX_STATE_STOPPED);
 		return;
 	}
+	/* The write-back engine addresses RX slots by index (DMA_RX_DONE). */
+	hw_wr(CDNA_NIC_DMA + DMA_RX_RING_LO(c), x->rx_ring_lo);
+	hw_wr(CDNA_NIC_DMA + DMA_RX_RING_HI(c), x->rx_ring_hi);
 	/* Start from a clean status block: the writer's view of consumption
 	 * must begin at 0 like the indexes. */
 	status_write(x, c, CDNA_STATUS_OFF_TX_CONS, 0);

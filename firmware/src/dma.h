@@ -29,6 +29,24 @@ FW_INLINE uint32_t dma_desc(uint32_t desc, uint32_t to)
 	return hw_rd(CDNA_NIC_DMA + DMA_STATUS);
 }
 
+/* Copy len bytes from SRAM address from (2 KiB aligned) into the buffer of
+ * the checked descriptor at SRAM address desc.  Returns DMA_STATUS. */
+FW_INLINE uint32_t dma_desc_out(uint32_t desc, uint32_t from, uint32_t len)
+{
+	hw_wr(CDNA_NIC_DMA + DMA_DESC_OUT,
+	      DMA_DESC_AT(desc) | DMA_DESC_TO(from) | DMA_OUT_LEN(len));
+	return hw_rd(CDNA_NIC_DMA + DMA_STATUS);
+}
+
+/* Write back RX slot idx of context c (ring latched in DMA_RX_RING). */
+FW_INLINE void dma_rx_done(uint32_t c, uint32_t idx, uint32_t len,
+			   uint32_t flags)
+{
+	hw_wr(CDNA_NIC_DMA + DMA_RX_DONE,
+	      DMA_RX_DONE_LEN(len) | DMA_RX_DONE_IDX(idx) | DMA_RX_DONE_CTX(c) |
+		      DMA_RX_DONE_FLAGS(flags));
+}
+
 /* Write one aligned 32-bit word into host memory (status, write-back). */
 FW_INLINE void dma_imm(uint32_t host_lo, uint32_t host_hi, uint32_t val,
 		       uint32_t c)

@@ -100,13 +100,6 @@ FW_INLINE int buf_refusal(uint32_t addr_lo, uint32_t len)
 
 /* ---- receive: deliver one frame in SRAM to one context --------------------- */
 
-FW_INLINE void rx_writeback(const struct fw_ctx *x, uint32_t idx,
-			    uint32_t lenflags, uint32_t c)
-{
-	dma_imm(x->rx_ring_lo + (idx & (CDNA_RING_SLOTS - 1)) * 16u +
-			CDNA_DESC_OFF_LEN,
-		x->rx_ring_hi, lenflags, c);
-}
 
 /* A descriptor fetch failed: refuse, and wait for the next doorbell. */
 static __attribute__((noinline)) void rx_fetch_fault(uint32_t c, uint32_t cons)
@@ -159,13 +152,12 @@ static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
 		if (why < 0 && buf_len < len)
 			why = CDNA_REFUSE_RX_BUF_SMALL;
 		if (why < 0 &&
-		    dma(addr_lo, ld32(d + 4), local,
-			DMA_CMD_LEN(len) | DMA_CMD_OP(DMA_OP_TO_HOST) |
-				DMA_CMD_CTX(c) | DMA_CMD_COUNT_RX) != DMA_ST_OK)
+		    dma_desc_out(cache + (cons & (FW_DESC_CACHE - 1)) * 16u,
+				 local, len) != DMA_ST_OK)
 			why = CDNA_REFUSE_DMA_FAULT;
 		if (why >= 0) {
 			fw_refuse(c, (enum cdna_refusal)why);
-			rx_writeback(x, cons, (uint32_t)CDNA_DESC_ERR << 16, c);
+			dma_rx_done(c, cons, 0, CDNA_DESC_ERR);
 			cons++;
 			/* A faulting buffer is not retried with another one:
 			 * the frame is lost for this context. */
@@ -173,9 +165,7 @@ static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
 				break;
 			continue;
 		}
-		rx_writeback(x, cons,
-			     len | (uint32_t)(CDNA_DESC_DONE | CDNA_DESC_EOP) << 16,
-			     c);
+		dma_rx_done(c, cons, len, CDNA_DESC_DONE | CDNA_DESC_EOP);
 		cons++;
 		break;
 	}
@@ -189,7 +179,7 @@ static __attribute__((noinline)) void rx_deliver_slow(uint32_t c,
 static __attribute__((noinline)) void rx_data_fault(uint32_t c, uint32_t cons)
 {
 	fw_refuse(c, CDNA_REFUSE_DMA_FAULT);
-	rx_writeback(&fw.ctx[c], cons, (uint32_t)CDNA_DESC_ERR << 16, c);
+	dma_rx_done(c, cons, 0, CDNA_DESC_ERR);
 	fw.ctx[c].rx_cons = cons + 1;
 	fw.slow_dirty_rx |= 1u << c;
 }
@@ -206,7 +196,7 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 	struct fw_ctx *x = &fw.ctx[c];
 	uint32_t cons = x->rx_cons;
 	const uint8_t *d;
-	uint32_t lenflags, addr_lo, buf_len;
+	uint32_t d_bus, lenflags, addr_lo, buf_len;
 
 	if (__builtin_expect(x->rx_prod == cons, 0))
 		goto slow;
@@ -218,7 +208,8 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 		return;
 	}
 	/* Computed after the fetch, so it is not held across it. */
-	d = cached_desc(desc_cache(FW_RX_CACHE, c), cons);
+	d_bus = desc_cache(FW_RX_CACHE, c) + (cons & (FW_DESC_CACHE - 1)) * 16u;
+	d = sram_ptr(d_bus);
 	lenflags = ld32(d + 8);
 	addr_lo = ld32(d);
 	buf_len = lenflags & 0xffffu;
@@ -227,15 +218,11 @@ FW_INLINE void rx_deliver(uint32_t c, uint32_t local, uint32_t len,
 			     (addr_lo & (CDNA_PAGE_SIZE - 1)) + buf_len >
 				     CDNA_PAGE_SIZE, 0))
 		goto slow;
-	if (__builtin_expect(dma(addr_lo, ld32(d + 4), local,
-				 DMA_CMD_LEN(len) | DMA_CMD_OP(DMA_OP_TO_HOST) |
-					 DMA_CMD_CTX(c) | DMA_CMD_COUNT_RX) !=
-			     DMA_ST_OK, 0)) {
+	if (__builtin_expect(dma_desc_out(d_bus, local, len) != DMA_ST_OK, 0)) {
 		rx_data_fault(c, cons);
 		return;
 	}
-	rx_writeback(x, cons,
-		     len | (uint32_t)(CDNA_DESC_DONE | CDNA_DESC_EOP) << 16, c);
+	dma_rx_done(c, cons, len, CDNA_DESC_DONE | CDNA_DESC_EOP);
 	x->rx_cons = cons + 1;
 	t->dirty_rx |= 1u << c;
 	return;

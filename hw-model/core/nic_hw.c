@@ -143,7 +143,6 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 	uint64_t host = (uint64_t)hw->dma_host_hi << 32 | hw->dma_host_lo;
 	uint32_t len = cmd & 0xffffu;
 	uint32_t op = (cmd >> 16) & 0xfu;
-	uint32_t ctx = (cmd >> 24) & 0x1fu;
 	uint8_t *local;
 
 	switch (op) {
@@ -160,8 +159,6 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 		} else {
 			if (hw->ops.dma_write(hw->ops.opaque, host, local, len))
 				return DMA_ST_HOST_FAULT;
-			if (cmd & DMA_CMD_COUNT_RX)
-				count_rx(hw, ctx, len);
 		}
 		return DMA_ST_OK;
 	case DMA_OP_IMM32: {
@@ -200,8 +197,51 @@ static uint32_t dma_desc_run(struct nic_hw *hw, uint32_t v)
 	return DMA_ST_OK;
 }
 
+/* DMA_DESC_OUT: len bytes from SRAM to the checked descriptor's buffer. */
+static uint32_t dma_desc_out_run(struct nic_hw *hw, uint32_t v)
+{
+	const uint8_t *d = sram_range(hw, DMA_DESC_AT_ADDR(v), 16);
+	uint32_t len = (v >> 21) & 0x7ffu;
+	const uint8_t *local;
+	uint64_t host = 0;
+
+	for (int i = 7; i >= 0; i--)
+		host = host << 8 | d[i];
+	if (!len)
+		return DMA_ST_BAD_CMD;
+	local = sram_range(hw, DMA_DESC_TO_ADDR(v), len);
+	if (!local)
+		return DMA_ST_LOCAL_FAULT;
+	if (hw->ops.dma_write(hw->ops.opaque, host, local, len))
+		return DMA_ST_HOST_FAULT;
+	return DMA_ST_OK;
+}
+
+/* DMA_RX_DONE: the RX write-back word into the latched ring. */
+static uint32_t dma_rx_done_run(struct nic_hw *hw, uint32_t v)
+{
+	uint32_t ctx = (v >> 24) & 0x1fu, idx = (v >> 16) & 0xffu;
+	uint32_t flags = v >> 29, len = v & 0xffffu;
+	uint64_t ring = (uint64_t)hw->rx_ring_hi[ctx] << 32 |
+			hw->rx_ring_lo[ctx];
+	uint8_t le[4];
+
+	put_le32(le, len | flags << 16);
+	if (ring & 3u ||
+	    hw->ops.dma_write(hw->ops.opaque,
+			      ring + idx * sizeof(struct cdna_desc) +
+				      CDNA_DESC_OFF_LEN, le, 4))
+		return DMA_ST_HOST_FAULT;
+	if ((flags & CDNA_DESC_DONE) && !(flags & CDNA_DESC_ERR))
+		count_rx(hw, ctx, len);
+	return DMA_ST_OK;
+}
+
 static uint32_t dma_read_reg(struct nic_hw *hw, uint32_t off)
 {
+	if (off >= DMA_RX_RING_LO(0) && off < DMA_RX_RING_LO(CDNA_NUM_CTX))
+		return (off & 4u) ? hw->rx_ring_hi[(off - DMA_RX_RING_LO(0)) / 8]
+				  : hw->rx_ring_lo[(off - DMA_RX_RING_LO(0)) / 8];
 	switch (off) {
 	case DMA_HOST_LO: return hw->dma_host_lo;
 	case DMA_HOST_HI: return hw->dma_host_hi;
@@ -222,12 +262,23 @@ static void dma_write_reg(struct nic_hw *hw, uint32_t off, uint32_t val)
 	case DMA_IMM:     hw->dma_imm = val; break;
 	case DMA_CMD:
 	case DMA_DESC:
-		hw->dma_status = off == DMA_CMD ? dma_run(hw, val)
-						: dma_desc_run(hw, val);
+	case DMA_DESC_OUT:
+	case DMA_RX_DONE:
+		hw->dma_status = off == DMA_CMD      ? dma_run(hw, val)
+			       : off == DMA_DESC     ? dma_desc_run(hw, val)
+			       : off == DMA_DESC_OUT ? dma_desc_out_run(hw, val)
+						     : dma_rx_done_run(hw, val);
 		if (hw->dma_status != DMA_ST_OK)
 			hw->dma_faults++;
 		break;
 	default:
+		if (off >= DMA_RX_RING_LO(0) &&
+		    off < DMA_RX_RING_LO(CDNA_NUM_CTX)) {
+			if (off & 4u)
+				hw->rx_ring_hi[(off - DMA_RX_RING_LO(0)) / 8] = val;
+			else
+				hw->rx_ring_lo[(off - DMA_RX_RING_LO(0)) / 8] = val;
+		}
 		break;
 	}
 }

@@ -100,9 +100,32 @@
 
 #define DMA_CMD_LEN(n)      ((uint32_t)(n) & 0xffffu)   /* bytes, 1..65535 */
 #define DMA_CMD_OP(op)      (((uint32_t)(op) & 0xfu) << 16)
-#define DMA_CMD_CTX(c)      (((uint32_t)(c) & 0x1fu) << 24)
-#define DMA_CMD_COUNT_RX    (1u << 29) /* count LEN as one frame received by
-					* CTX in the hardware counters */
+#define DMA_CMD_CTX(c)      (((uint32_t)(c) & 0x1fu) << 24) /* for whom;
+							    * informational */
+#define DMA_DESC_OUT        0x020 /* W  deliver a frame, in one store: copy
+				   *    DMA_OUT_LEN bytes from the 2 KiB-aligned
+				   *    SRAM address DMA_DESC_TO to host
+				   *    desc.addr, desc at DMA_DESC_AT (both
+				   *    encoded as for DMA_DESC); outcome in
+				   *    DMA_STATUS */
+#define DMA_OUT_LEN(n)      (((uint32_t)(n) & 0x7ffu) << 21) /* < 2048 */
+#define DMA_RX_DONE         0x024 /* W  write back one RX ring slot, in one
+				   *    store: the 32-bit word
+				   *    len | flags << 16 (desc.h) goes to
+				   *    slot IDX of context CTX's RX ring (at
+				   *    DMA_RX_RING), with DMA_IMM32's rules;
+				   *    a slot written back with DONE and
+				   *    without ERR counts as one frame of
+				   *    len bytes received by CTX */
+#define DMA_RX_DONE_LEN(n)  ((uint32_t)(n) & 0xffffu)
+#define DMA_RX_DONE_IDX(i)  (((uint32_t)(i) & 0xffu) << 16)
+#define DMA_RX_DONE_CTX(c)  (((uint32_t)(c) & 0x1fu) << 24)
+#define DMA_RX_DONE_FLAGS(f) (((uint32_t)(f) & 0x7u) << 29) /* CDNA_DESC_* */
+#define DMA_RX_RING_LO(c)   (0x100 + 8 * (c)) /* RW host address of context
+						* c's RX ring, as the firmware
+						* latched it at enable */
+#define DMA_RX_RING_HI(c)   (0x104 + 8 * (c))
+
 #define DMA_DESC_AT(a)      ((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 4) \
 			     & 0x3fffu) /* descriptor, 16-byte aligned */
 #define DMA_DESC_TO(a)      (((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 11) \
