@@ -48,29 +48,23 @@ $(BUILD)/firmware/test/fault-%.img: $(BUILD)/firmware/test/fault-%.elf $(CDNA_IM
 	SOURCE_DATE_EPOCH=0 $(CDNA_IMAGE) create --elf $< --version 0.0.1 \
 		--name fault-$* --flags 1 -o $@
 
-# The model's unit tests.
-TEST_NIC_MODEL := $(BUILD)/tests/test_nic_model
-$(BUILD)/obj/tests/unit/test_nic_model.o: $(BUILD)/obj/%.o: %.c
+# The model's unit tests: test_nic_model (boot ROM, flash, BARs, traffic,
+# faults, idling), test_nic_threads (the processor on its own thread, as in
+# QEMU), test_iss_isolation (the ISS beside a host that defines Unicorn's
+# internal names, as QEMU does).
+MODEL_TESTS := $(patsubst %,$(BUILD)/tests/%,test_nic_model test_nic_threads \
+	test_iss_isolation)
+MODEL_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(MODEL_TESTS))
+
+$(MODEL_TEST_OBJS): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -Ifirmware/image -c $< -o $@
 
-$(TEST_NIC_MODEL): $(BUILD)/obj/tests/unit/test_nic_model.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
+$(MODEL_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
 
-UNIT_TESTS += $(TEST_NIC_MODEL)
-check-unit: $(FW_FAULT_IMGS)
-
-# The ISS beside a host that defines Unicorn's internal names.
-TEST_ISS_ISOLATION := $(BUILD)/tests/test_iss_isolation
-$(BUILD)/obj/tests/unit/test_iss_isolation.o: $(BUILD)/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -c $< -o $@
-
-$(TEST_ISS_ISOLATION): $(BUILD)/obj/tests/unit/test_iss_isolation.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
-
-UNIT_TESTS += $(TEST_ISS_ISOLATION)
+UNIT_TESTS += $(MODEL_TESTS)
 SCRIPT_TESTS += tests/unit/iss-symbols.sh
-check-unit: $(NIC_ISS_OBJ)
+check-unit: $(NIC_ISS_OBJ) $(FW_FAULT_IMGS)
+
