@@ -61,7 +61,7 @@ $(TEST_IMAGE_BE): $(TEST_IMAGE_BE_OBJ) $(IMAGE_LIB_OBJS) $(IMAGE_BE_GUEST)
 		-lunicorn -o $@
 
 $(IMAGE_BE_GUEST): tests/unit/image_be_guest.c tests/unit/image_be.h \
-		tests/unit/image_be_guest.ld $(IMAGE_LIB_SRCS)
+		tests/unit/image_be_guest.ld $(IMAGE_LIB_SRCS) $(wildcard include/cdna/*.h)
 	@mkdir -p $(@D)
 	arm-none-eabi-gcc $(IMAGE_BE_CFLAGS) -T tests/unit/image_be_guest.ld \
 		tests/unit/image_be_guest.c $(IMAGE_LIB_SRCS) -o $(@:.bin=.elf)

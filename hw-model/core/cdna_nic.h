@@ -113,8 +113,11 @@ void cdna_nic_bar_write(struct cdna_nic *nic, int bar, uint64_t off,
 			uint64_t val, unsigned size);
 
 /* The wire.  cdna_nic_can_receive: frames the MAC can take now (0 while
- * receive is disabled or full: the platform queues and retries after a
- * kick).  cdna_nic_receive: 0 taken, -1 dropped (counted). */
+ * the firmware keeps receive disabled or its slots are full: the platform
+ * queues and retries after a kick).  A NIC whose firmware is not running
+ * (no valid image, faulted, in reset) answers 1 and drops what it gets,
+ * as a dead card on a link would, so that no backend stalls behind it.
+ * cdna_nic_receive: 0 taken, -1 dropped (counted in MGMT_MAC_RX_DROPS). */
 uint32_t cdna_nic_can_receive(struct cdna_nic *nic);
 int cdna_nic_receive(struct cdna_nic *nic, const uint8_t *frame, size_t len);
 

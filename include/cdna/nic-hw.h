@@ -27,7 +27,16 @@
 
 #include <stdint.h>
 
-#define CDNA_HW_ID          0xcd4a0001u  /* SYS_ID value; image hw_id */
+/*
+ * SYS_ID and the image header's hw_id: "cd4a" and the revision of this
+ * interface.  The revision changes whenever a register's meaning changes
+ * or firmware comes to depend on a new one, so that the boot ROM refuses
+ * an image built for other hardware (CDNA_IMAGE_WRONG_HW).
+ *   1  the first NIC
+ *   2  DMA_DESC, DMA_DESC_OUT, DMA_RX_DONE, MAC_TX_SEND; the DMA engine
+ *      no longer counts received frames (DMA_RX_DONE does)
+ */
+#define CDNA_HW_ID          0xcd4a0002u
 #define CDNA_NUM_CTX        32u          /* contexts of one NIC */
 
 /* ---- memory map ------------------------------------------------------- */

@@ -119,7 +119,7 @@ TEST(header_encodes_little_endian_at_documented_offsets)
 	CHECK_EQ(img[0x06], 64);
 	CHECK_EQ(img[0x07], 0);
 	CHECK(memcmp(img + 0x08, "\x03\x02\x01\x00", 4) == 0);
-	CHECK(memcmp(img + 0x0c, "\x01\x00\x4a\xcd", 4) == 0);
+	CHECK(memcmp(img + 0x0c, "\x02\x00\x4a\xcd", 4) == 0);
 	CHECK(memcmp(img + 0x14, "\x01\x01\x00\x00", 4) == 0);
 	CHECK(memcmp(img + 0x18, "\x00\x00\x04\x20", 4) == 0);
 	CHECK(memcmp(img + 0x1c, "\x00\x10\x00\x00", 4) == 0);

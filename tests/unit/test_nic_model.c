@@ -336,6 +336,23 @@ TEST(boot_rom_refuses_an_oversized_image_header)
 	free(img);
 }
 
+TEST(boot_rom_refuses_an_image_built_for_another_hardware_revision)
+{
+	size_t n;
+	uint8_t *img = image("cdna-fw.img", &n);
+	struct cdna_image_header h;
+	struct cdna_nic *nic;
+
+	cdna_image_decode_header(img, &h);
+	h.hw_id = CDNA_HW_ID - 1;   /* the previous register interface */
+	cdna_image_encode_header(&h, NULL, img);
+	nic = nic_with(img, n, NULL, 0, 0);
+	CHECK_EQ(bar2(nic, MGMT_FW_STATE), CDNA_FW_STATE_NO_FW);
+	CHECK_EQ(bar2(nic, MGMT_BOOT_ERROR) & 0xff, CDNA_IMAGE_WRONG_HW);
+	cdna_nic_free(nic);
+	free(img);
+}
+
 TEST(boot_rom_boots_bank1_when_bank0_is_corrupt)
 {
 	size_t n;
