@@ -19,12 +19,6 @@ static void cfg_set_state(uint32_t c, uint32_t state)
 	hw_wr(CDNA_NIC_CFG + CFG_CTX(c) + CFG_STATE, state);
 }
 
-/* Write one word of the context's status block. */
-static void status_write(const struct fw_ctx *x, uint32_t c, uint32_t off,
-			 uint32_t val)
-{
-	dma_imm(x->status_lo + off, x->status_hi, val, c);
-}
 
 static void ctx_enable(uint32_t c)
 {
@@ -46,13 +40,16 @@ static void ctx_enable(uint32_t c)
 		cfg_set_state(c, CDNA_CTX_STATE_STOPPED);
 		return;
 	}
-	/* The write-back engine addresses RX slots by index (DMA_RX_DONE). */
-	hw_wr(CDNA_NIC_DMA + DMA_RX_RING_LO(c), x->rx_ring_lo);
-	hw_wr(CDNA_NIC_DMA + DMA_RX_RING_HI(c), x->rx_ring_hi);
+	/* The engine addresses RX slots and the status block by context
+	 * (DMA_RX_DONE, DMA_PUB_*). */
+	hw_wr(CDNA_NIC_DMA + DMA_CTX(c) + DMA_CTX_RX_RING_LO, x->rx_ring_lo);
+	hw_wr(CDNA_NIC_DMA + DMA_CTX(c) + DMA_CTX_RX_RING_HI, x->rx_ring_hi);
+	hw_wr(CDNA_NIC_DMA + DMA_CTX(c) + DMA_CTX_STATUS_LO, x->status_lo);
+	hw_wr(CDNA_NIC_DMA + DMA_CTX(c) + DMA_CTX_STATUS_HI, x->status_hi);
 	/* Start from a clean status block: the writer's view of consumption
 	 * must begin at 0 like the indexes. */
-	status_write(x, c, CDNA_STATUS_OFF_TX_CONS, 0);
-	status_write(x, c, CDNA_STATUS_OFF_RX_CONS, 0);
+	dma_pub(c, CDNA_STATUS_OFF_TX_CONS, 0);
+	dma_pub(c, CDNA_STATUS_OFF_RX_CONS, 0);
 	fw.running |= 1u << c;
 	cfg_set_state(c, CDNA_CTX_STATE_RUNNING);
 }
@@ -70,8 +67,8 @@ static void ctx_revoke(uint32_t c)
 	uint32_t bit = 1u << c;
 
 	fw_drop(c, CDNA_DROP_REVOKED, x->tx_prod - x->tx_cons);
-	status_write(x, c, CDNA_STATUS_OFF_TX_CONS, x->tx_cons);
-	status_write(x, c, CDNA_STATUS_OFF_RX_CONS, x->rx_cons);
+	dma_pub(c, CDNA_STATUS_OFF_TX_CONS, x->tx_cons);
+	dma_pub(c, CDNA_STATUS_OFF_RX_CONS, x->rx_cons);
 	fw.running &= ~bit;
 	fw.tx_ready &= ~bit;
 	x->tx_prod = x->tx_fetched = x->tx_cons;
@@ -141,7 +138,7 @@ void fw_mac_rebuild(void)
 			continue;
 		h = fw_mac_hash(x->mac_lo, x->mac_hi);
 		while (fw.mac_hash[h])
-			h = (h + 1) & 63u;
+			h = (h + 1) & (FW_MAC_BUCKETS - 1);
 		fw.mac_hash[h] = (uint8_t)(c + 1);
 	}
 }

@@ -662,20 +662,16 @@ FW_INLINE void publish(struct fw_turn *t)
 	}
 	while (m) {
 		uint32_t c = (uint32_t)__builtin_ctz(m);
-		const struct fw_ctx *x = &fw.ctx[c];
 
 		m &= m - 1;
-		dma_imm(x->status_lo + CDNA_STATUS_OFF_TX_CONS, x->status_hi,
-			x->tx_cons, c);
+		dma_pub(c, CDNA_STATUS_OFF_TX_CONS, fw.ctx[c].tx_cons);
 	}
 	m = t->dirty_rx;
 	while (m) {
 		uint32_t c = (uint32_t)__builtin_ctz(m);
-		const struct fw_ctx *x = &fw.ctx[c];
 
 		m &= m - 1;
-		dma_imm(x->status_lo + CDNA_STATUS_OFF_RX_CONS, x->status_hi,
-			x->rx_cons, c);
+		dma_pub(c, CDNA_STATUS_OFF_RX_CONS, fw.ctx[c].rx_cons);
 	}
 	if (t->dirty_tx | t->dirty_rx)
 		hw_wr(CDNA_NIC_INT + INT_SET, t->dirty_tx | t->dirty_rx);

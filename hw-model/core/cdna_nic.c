@@ -486,4 +486,8 @@ void cdna_nic_get_cpu_counts(struct cdna_nic *nic,
 	out->sram_stores = n.sram_stores;
 	out->mmio_reads = n.mmio_reads;
 	out->mmio_writes = n.mmio_writes;
+	_Static_assert(CDNA_NIC_STORE_SITES == CDNA_ISS_STORE_SITES,
+		       "one store-site table");
+	memcpy(out->store_pc, n.store_pc, sizeof(out->store_pc));
+	memcpy(out->store_pc_n, n.store_pc_n, sizeof(out->store_pc_n));
 }

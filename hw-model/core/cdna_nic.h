@@ -166,10 +166,15 @@ void cdna_nic_get_info(struct cdna_nic *nic, struct cdna_nic_info *info);
 
 /* Processor counters for benchmarks: counting slows the ISS down.  Each
  * field counts since counting was last switched on. */
+#define CDNA_NIC_STORE_SITES 64
 struct cdna_nic_cpu_counts {
 	uint64_t insns;       /* ARM instructions executed */
 	uint64_t sram_stores; /* stores to SRAM (each register of a PUSH) */
 	uint64_t mmio_reads, mmio_writes;
+	/* The instructions that made the SRAM stores (the first
+	 * CDNA_NIC_STORE_SITES of them), and how many each made. */
+	uint32_t store_pc[CDNA_NIC_STORE_SITES];
+	uint64_t store_pc_n[CDNA_NIC_STORE_SITES];
 };
 void cdna_nic_set_counting(struct cdna_nic *nic, int on);
 void cdna_nic_get_cpu_counts(struct cdna_nic *nic,

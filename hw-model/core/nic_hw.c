@@ -138,6 +138,17 @@ static void count_rx(struct nic_hw *hw, uint32_t ctx, uint32_t len)
 	hw->cnt[ctx].rx_bytes += len;
 }
 
+/* One aligned 32-bit word into host memory: 0, or -1 when refused. */
+static int dma_word(struct nic_hw *hw, uint64_t addr, uint32_t val)
+{
+	uint8_t le[4];
+
+	put_le32(le, val);
+	if (addr & 3u)
+		return -1;
+	return hw->ops.dma_write(hw->ops.opaque, addr, le, 4) ? -1 : 0;
+}
+
 static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 {
 	uint64_t host = (uint64_t)hw->dma_host_hi << 32 | hw->dma_host_lo;
@@ -161,16 +172,9 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 				return DMA_ST_HOST_FAULT;
 		}
 		return DMA_ST_OK;
-	case DMA_OP_IMM32: {
-		uint8_t le[4];
-
-		put_le32(le, hw->dma_imm);
-		if (host & 3u)
-			return DMA_ST_HOST_FAULT;
-		if (hw->ops.dma_write(hw->ops.opaque, host, le, 4))
-			return DMA_ST_HOST_FAULT;
-		return DMA_ST_OK;
-	}
+	case DMA_OP_IMM32:
+		return dma_word(hw, host, hw->dma_imm) ? DMA_ST_HOST_FAULT
+						       : DMA_ST_OK;
 	default:
 		return DMA_ST_BAD_CMD;
 	}
@@ -222,26 +226,35 @@ static uint32_t dma_rx_done_run(struct nic_hw *hw, uint32_t v)
 {
 	uint32_t ctx = (v >> 24) & 0x1fu, idx = (v >> 16) & 0xffu;
 	uint32_t flags = v >> 29, len = v & 0xffffu;
-	uint64_t ring = (uint64_t)hw->rx_ring_hi[ctx] << 32 |
-			hw->rx_ring_lo[ctx];
-	uint8_t le[4];
+	const uint32_t *a = hw->dma_ctx[ctx];
+	uint64_t ring = (uint64_t)a[DMA_CTX_RX_RING_HI / 4] << 32 |
+			a[DMA_CTX_RX_RING_LO / 4];
 
-	put_le32(le, len | flags << 16);
-	if (ring & 3u ||
-	    hw->ops.dma_write(hw->ops.opaque,
-			      ring + idx * sizeof(struct cdna_desc) +
-				      CDNA_DESC_OFF_LEN, le, 4))
+	if (dma_word(hw, ring + idx * sizeof(struct cdna_desc) +
+			     CDNA_DESC_OFF_LEN, len | flags << 16))
 		return DMA_ST_HOST_FAULT;
 	if ((flags & CDNA_DESC_DONE) && !(flags & CDNA_DESC_ERR))
 		count_rx(hw, ctx, len);
 	return DMA_ST_OK;
 }
 
+/* DMA_PUB_*: a consumer index into a context's latched status block. */
+static uint32_t dma_pub_run(struct nic_hw *hw, uint32_t off, uint32_t val)
+{
+	uint32_t ctx = (off - DMA_PUB_TX_CONS(0)) / 8;
+	const uint32_t *a = hw->dma_ctx[ctx];
+	uint64_t status = (uint64_t)a[DMA_CTX_STATUS_HI / 4] << 32 |
+			  a[DMA_CTX_STATUS_LO / 4];
+
+	return dma_word(hw, status + ((off & 4u) ? CDNA_STATUS_OFF_RX_CONS
+						  : CDNA_STATUS_OFF_TX_CONS),
+			val) ? DMA_ST_HOST_FAULT : DMA_ST_OK;
+}
+
 static uint32_t dma_read_reg(struct nic_hw *hw, uint32_t off)
 {
-	if (off >= DMA_RX_RING_LO(0) && off < DMA_RX_RING_LO(CDNA_NUM_CTX))
-		return (off & 4u) ? hw->rx_ring_hi[(off - DMA_RX_RING_LO(0)) / 8]
-				  : hw->rx_ring_lo[(off - DMA_RX_RING_LO(0)) / 8];
+	if (off >= DMA_CTX(0) && off < DMA_CTX(CDNA_NUM_CTX))
+		return hw->dma_ctx[(off - DMA_CTX(0)) / 0x10][(off & 0xfu) / 4];
 	switch (off) {
 	case DMA_HOST_LO: return hw->dma_host_lo;
 	case DMA_HOST_HI: return hw->dma_host_hi;
@@ -272,12 +285,14 @@ static void dma_write_reg(struct nic_hw *hw, uint32_t off, uint32_t val)
 			hw->dma_faults++;
 		break;
 	default:
-		if (off >= DMA_RX_RING_LO(0) &&
-		    off < DMA_RX_RING_LO(CDNA_NUM_CTX)) {
-			if (off & 4u)
-				hw->rx_ring_hi[(off - DMA_RX_RING_LO(0)) / 8] = val;
-			else
-				hw->rx_ring_lo[(off - DMA_RX_RING_LO(0)) / 8] = val;
+		if (off >= DMA_CTX(0) && off < DMA_CTX(CDNA_NUM_CTX)) {
+			hw->dma_ctx[(off - DMA_CTX(0)) / 0x10][(off & 0xfu) / 4] =
+				val;
+		} else if (off >= DMA_PUB_TX_CONS(0) &&
+			   off < DMA_PUB_TX_CONS(CDNA_NUM_CTX)) {
+			hw->dma_status = dma_pub_run(hw, off, val);
+			if (hw->dma_status != DMA_ST_OK)
+				hw->dma_faults++;
 		}
 		break;
 	}

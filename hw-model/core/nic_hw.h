@@ -60,7 +60,7 @@ struct nic_hw {
 	/* DMA */
 	uint32_t dma_host_lo, dma_host_hi, dma_local, dma_imm;
 	uint32_t dma_status, dma_faults;
-	uint32_t rx_ring_lo[CDNA_NUM_CTX], rx_ring_hi[CDNA_NUM_CTX];
+	uint32_t dma_ctx[CDNA_NUM_CTX][4]; /* DMA_CTX_*, by offset / 4 */
 
 	/* MAC */
 	uint32_t mac_tx_addr;

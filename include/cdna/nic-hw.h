@@ -33,8 +33,9 @@
  * or firmware comes to depend on a new one, so that the boot ROM refuses
  * an image built for other hardware (CDNA_IMAGE_WRONG_HW).
  *   1  the first NIC
- *   2  DMA_DESC, DMA_DESC_OUT, DMA_RX_DONE, MAC_TX_SEND; the DMA engine
- *      no longer counts received frames (DMA_RX_DONE does)
+ *   2  DMA_DESC, DMA_DESC_OUT, DMA_RX_DONE, DMA_CTX, DMA_PUB_*,
+ *      MAC_TX_SEND; the DMA engine no longer counts received frames
+ *      (DMA_RX_DONE does)
  */
 #define CDNA_HW_ID          0xcd4a0002u
 #define CDNA_NUM_CTX        32u          /* contexts of one NIC */
@@ -122,7 +123,7 @@
 				   *    store: the 32-bit word
 				   *    len | flags << 16 (desc.h) goes to
 				   *    slot IDX of context CTX's RX ring (at
-				   *    DMA_RX_RING), with DMA_IMM32's rules;
+				   *    DMA_CTX_RX_RING), with DMA_IMM32's rules;
 				   *    a slot written back with DONE and
 				   *    without ERR counts as one frame of
 				   *    len bytes received by CTX */
@@ -130,10 +131,19 @@
 #define DMA_RX_DONE_IDX(i)  (((uint32_t)(i) & 0xffu) << 16)
 #define DMA_RX_DONE_CTX(c)  (((uint32_t)(c) & 0x1fu) << 24)
 #define DMA_RX_DONE_FLAGS(f) (((uint32_t)(f) & 0x7u) << 29) /* CDNA_DESC_* */
-#define DMA_RX_RING_LO(c)   (0x100 + 8 * (c)) /* RW host address of context
-						* c's RX ring, as the firmware
-						* latched it at enable */
-#define DMA_RX_RING_HI(c)   (0x104 + 8 * (c))
+/* Per-context host addresses the engine uses by context number, latched
+ * by the firmware when it enables a context (it, not the host, decides
+ * what the engine may address). */
+#define DMA_CTX(c)          (0x100 + 0x10 * (c))
+#define DMA_CTX_RX_RING_LO  0x0 /* RW the RX ring (DMA_RX_DONE) */
+#define DMA_CTX_RX_RING_HI  0x4
+#define DMA_CTX_STATUS_LO   0x8 /* RW the status block (DMA_PUB_*) */
+#define DMA_CTX_STATUS_HI   0xc
+#define DMA_PUB_TX_CONS(c)  (0x400 + 8 * (c)) /* W  write the value into
+						* context c's status block,
+						* tx_cons, with DMA_IMM32's
+						* rules: one store, not four */
+#define DMA_PUB_RX_CONS(c)  (0x404 + 8 * (c)) /* W  the same, rx_cons */
 
 #define DMA_DESC_AT(a)      ((((uint32_t)(a) - CDNA_NIC_SRAM_BASE) >> 4) \
 			     & 0x3fffu) /* descriptor, 16-byte aligned */

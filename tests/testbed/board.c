@@ -274,6 +274,7 @@ int board_start_guests(struct testbed *tb)
 				      : UINT32_MAX - 100;
 
 		guest_init(&tb->guest[c], tb->nic, &tb->hm, c, seq_base);
+		tb->guest[c].check_overrun = !tb->opts.bench;
 		guest_configure(&tb->guest[c], CDNA_CTXF_BCAST);
 	}
 	if (board_drain(tb))

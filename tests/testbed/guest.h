@@ -37,6 +37,10 @@ struct tb_guest {
 	uint32_t tx_done;  /* TX completions reaped */
 	uint32_t rx_prod;  /* RX buffers posted */
 	uint32_t rx_done;  /* RX completions reaped */
+	/* Fill RX buffers with TB_RX_CANARY and check that the NIC wrote
+	 * nothing past the frame (2 KiB touched per frame: benchmarks turn
+	 * it off). */
+	int check_overrun;
 };
 
 /* Where received frames and driver-level faults go. */

@@ -43,6 +43,8 @@ static void usage(FILE *f)
 "                   --image, bank 0 of FILE is programmed first\n"
 "  --bench          throughput: guests transmit to the wire as fast as they\n"
 "                   can (no pcap, the far end counts frames and lengths)\n"
+"  --bench-rx       throughput the other way: the far end sends to the\n"
+"                   guests in turn as fast as the NIC takes frames\n"
 "  --int-mod US     least microseconds between two interrupts (HV_INT_MOD_US;\n"
 "                   default 0, no coalescing)\n"
 "  --quiet          no per-context statistics table\n"
@@ -175,7 +177,7 @@ static int check(struct tb_opts *o, int image_given, int pattern_given,
 	if (o->bench && !frames_given)
 		o->frames = 2000000;
 	if (o->bench && (o->pcap || pattern_given || o->self_test))
-		return usage_error("--bench sends guest -> wire only, without "
+		return usage_error("a benchmark runs one direction, without "
 				   "capture or checks: no %s", o->pcap ?
 				   "--pcap" : pattern_given ? "--pattern" :
 				   "--self-test");
@@ -222,8 +224,8 @@ int tb_opts_parse(struct tb_opts *o, int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		if (!strcmp(arg, "--bench")) {
-			o->bench = 1;
+		if (!strcmp(arg, "--bench") || !strcmp(arg, "--bench-rx")) {
+			o->bench = arg[7] ? TB_BENCH_RX : TB_BENCH_TX;
 			continue;
 		}
 		if (!strcmp(arg, "--quiet")) {

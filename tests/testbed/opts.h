@@ -9,6 +9,9 @@
 
 #define TB_SIZE_MIX 0u /* --size mix: a random length per frame */
 
+#define TB_BENCH_TX 1  /* --bench: guests -> wire */
+#define TB_BENCH_RX 2  /* --bench-rx: wire -> guests */
+
 /* --self-test: the testbed itself misbehaves once, to show it notices. */
 enum tb_self_test {
 	TB_SELF_NONE = 0,
@@ -27,7 +30,7 @@ struct tb_opts {
 	const char *pcap;     /* NULL: no capture */
 	const char *image;    /* NULL: flash left as it is (--flash only) */
 	const char *flash;    /* NULL: a flash in memory */
-	int bench;            /* transmit-only throughput run */
+	int bench;            /* throughput run: TB_BENCH_TX or _RX */
 	int quiet;            /* no per-context table */
 	int verbose;          /* the model's and firmware's log lines */
 	enum tb_self_test self_test;

@@ -172,6 +172,8 @@ expect coalesced_interrupts_lose_no_frame 0 "$OK" \
 
 expect bench_counts_every_frame 0 'bench: [0-9.]+ Mframes/s, [0-9.]+ Gb/s' \
 	"$BIN" --bench --guests 3 --frames 50000 --size 128 --quiet
+expect bench_rx_counts_every_frame 0 'wire -> guests, 50000 frames in' \
+	"$BIN" --bench-rx --guests 3 --frames 50000 --size 128 --quiet
 
 # ---- the checks catch what goes wrong ----------------------------------------
 
@@ -237,7 +239,7 @@ expect switch_with_one_guest_is_exit_2 2 'switch needs --guests 2' \
 	"$BIN" --guests 1 --pattern switch
 expect unwritable_pcap_is_an_error 1 "capture: .*no/x.pcap: No such file" \
 	"$BIN" --frames 10 --pcap "$T/no/x.pcap"
-expect bench_with_pcap_is_exit_2 2 '--bench .* no --pcap' \
+expect bench_with_pcap_is_exit_2 2 'a benchmark runs one direction.* no --pcap' \
 	"$BIN" --bench --pcap "$T/x.pcap"
 
 [[ $failed -eq 0 ]]
