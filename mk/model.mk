@@ -48,12 +48,12 @@ $(BUILD)/firmware/test/fault-%.img: $(BUILD)/firmware/test/fault-%.elf $(CDNA_IM
 	SOURCE_DATE_EPOCH=0 $(CDNA_IMAGE) create --elf $< --version 0.0.1 \
 		--name fault-$* --flags 1 -o $@
 
-# The model's unit tests: test_nic_model (boot ROM, flash, BARs, traffic,
-# faults, idling), test_nic_threads (the processor on its own thread, as in
+# The model's unit tests: test_nic_hw (each hardware register by itself),
+# test_nic_model (boot ROM, flash, BARs, traffic, faults, idling), test_nic_threads (the processor on its own thread, as in
 # QEMU), test_iss_isolation (the ISS beside a host that defines Unicorn's
 # internal names, as QEMU does).
 MODEL_TESTS := $(patsubst %,$(BUILD)/tests/%,test_nic_model test_nic_threads \
-	test_iss_isolation)
+	test_iss_isolation test_nic_hw)
 MODEL_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(MODEL_TESTS))
 
 $(MODEL_TEST_OBJS): $(BUILD)/obj/%.o: %.c

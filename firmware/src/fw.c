@@ -265,8 +265,9 @@ static __attribute__((noinline)) uint32_t rx_wire(void)
 	struct fw_turn turn = { 0, 0 };
 	struct fw_turn *t = &turn;
 
+	uint32_t head = hw_rd(CDNA_NIC_MAC + MAC_RX_HEAD);
+
 	for (uint32_t budget = FW_RX_BUDGET; budget; budget--) {
-		uint32_t head = hw_rd(CDNA_NIC_MAC + MAC_RX_HEAD);
 		uint32_t len, local, dst_lo, dst_hi;
 		const uint8_t *p;
 
@@ -297,7 +298,9 @@ static __attribute__((noinline)) uint32_t rx_wire(void)
 					fw_stats()->nic.rx_no_match++;
 			}
 		}
-		hw_wr(CDNA_NIC_MAC + MAC_RX_POP, 0);
+		/* Release this frame's slot and look at the next: one
+		 * access, not two. */
+		head = hw_rd(CDNA_NIC_MAC + MAC_RX_NEXT);
 	}
 	return turn.dirty_rx;
 }

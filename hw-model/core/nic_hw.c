@@ -315,6 +315,14 @@ static void mac_tx(struct nic_hw *hw, uint32_t addr, uint32_t cmd,
 		hw->ops.wire_tx(hw->ops.opaque, frame, len);
 }
 
+static void mac_rx_pop(struct nic_hw *hw)
+{
+	if (hw->rx_count) {
+		hw->rx_head = (hw->rx_head + 1) % hw->rx_slots;
+		hw->rx_count--;
+	}
+}
+
 static uint32_t mac_read(struct nic_hw *hw, uint32_t off)
 {
 	switch (off) {
@@ -322,6 +330,9 @@ static uint32_t mac_read(struct nic_hw *hw, uint32_t off)
 	case MAC_RX_BASE:   return hw->rx_base;
 	case MAC_RX_SLOTS:  return hw->rx_slots;
 	case MAC_RX_ENABLE: return hw->rx_enable;
+	case MAC_RX_NEXT:
+		mac_rx_pop(hw);
+		/* fall through */
 	case MAC_RX_HEAD:
 		if (!hw->rx_count)
 			return 0;
@@ -359,10 +370,7 @@ static void mac_write(struct nic_hw *hw, uint32_t off, uint32_t val)
 			hw->rx_count = 0;
 		break;
 	case MAC_RX_POP:
-		if (hw->rx_count) {
-			hw->rx_head = (hw->rx_head + 1) % hw->rx_slots;
-			hw->rx_count--;
-		}
+		mac_rx_pop(hw);
 		break;
 	default:
 		break;

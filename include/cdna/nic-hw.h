@@ -34,7 +34,7 @@
  * an image built for other hardware (CDNA_IMAGE_WRONG_HW).
  *   1  the first NIC
  *   2  DMA_DESC, DMA_DESC_OUT, DMA_RX_DONE, DMA_CTX, DMA_PUB_*,
- *      MAC_TX_SEND; the DMA engine no longer counts received frames
+ *      MAC_TX_SEND, MAC_RX_NEXT; the DMA engine no longer counts received frames
  *      (DMA_RX_DONE does)
  */
 #define CDNA_HW_ID          0xcd4a0002u
@@ -181,6 +181,9 @@
 #define MAC_RX_POP          0x020 /* W  any value: release the oldest frame's
 				   *    slot to the MAC */
 #define MAC_RX_DROPS        0x024 /* R  frames dropped: no free slot */
+#define MAC_RX_NEXT         0x030 /* R  MAC_RX_POP, then MAC_RX_HEAD, in one
+				   *    access: release the oldest frame's
+				   *    slot and return the new oldest */
 #define MAC_CNT_TX          0x028 /* W  count a frame the firmware switched
 				   *    inside the NIC as transmitted:
 				   *    MAC_TX_LEN | MAC_TX_CTX */
