@@ -11,3 +11,8 @@ $(FW_BENCH): $(BUILD)/obj/tests/bench/fw_bench.o $(FW_ISS_OBJ) $(NIC_ISS_OBJ) \
 .PHONY: bench-firmware
 bench-firmware: deps $(FW_BENCH) $(FW_IMG)
 	@tests/bench/bench-firmware.sh $(FW_BENCH) $(FW_IMG) $(FW_ELF)
+
+# The NIC model with the real firmware, both directions, 1/8/32 contexts.
+.PHONY: bench-testbed
+bench-testbed: deps $(CDNA_TESTBED) $(FW_IMG)
+	@tests/bench/bench-testbed.sh $(CDNA_TESTBED) $(FW_ELF)

@@ -35,6 +35,7 @@ struct tb_opts {
 	int verbose;          /* the model's and firmware's log lines */
 	enum tb_self_test self_test;
 	uint32_t int_mod_us;  /* HV_INT_MOD_US: interrupt coalescing */
+	uint64_t count_frames; /* benchmark: frames of the counting pass */
 };
 
 /*
