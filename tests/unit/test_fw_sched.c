@@ -5,6 +5,10 @@
  */
 #include "../lib/check.h"
 #include "fw_harness.h"
+#include "../../firmware/src/fw.h"
+
+/* Full-size frames one DRR quantum lets a context send in a row. */
+#define Q ((uint32_t)(FW_DRR_QUANTUM / CDNA_MAX_FRAME))
 
 static const uint8_t far_mac[6] = { 0x02, 0xfa, 0, 0, 0, 0x01 };
 
@@ -38,11 +42,11 @@ TEST(sched_equal_contexts_alternate_on_the_wire)
 	}
 	h_run(h);
 	CHECK_EQ(h->n_wire, 200);
-	/* In every prefix the two differ by at most one DRR quantum (three
-	 * full frames). */
+	/* In every prefix the two differ by at most one DRR quantum (Q full
+	 * frames). */
 	for (uint32_t i = 0; i < 200; i++) {
 		count[src_ctx(h, i)]++;
-		CHECK(count[0] <= count[1] + 3 && count[1] <= count[0] + 3);
+		CHECK(count[0] <= count[1] + Q && count[1] <= count[0] + Q);
 	}
 	h_free(h);
 }
@@ -68,8 +72,8 @@ TEST(sched_shares_bytes_not_frames_between_small_and_large_frames)
 		bytes_in_prefix(h, n, bytes, 2);
 		if (bytes[0] >= 250 * 64 || bytes[1] >= 30 * 1514)
 			break;
-		CHECK(bytes[0] + 2 * 4554 >= bytes[1]);
-		CHECK(bytes[1] + 2 * 4554 >= bytes[0]);
+		CHECK(bytes[0] + 2 * FW_DRR_QUANTUM >= bytes[1]);
+		CHECK(bytes[1] + 2 * FW_DRR_QUANTUM >= bytes[0]);
 	}
 	h_free(h);
 }
@@ -81,20 +85,21 @@ TEST(sched_every_one_of_32_contexts_gets_its_turn)
 
 	for (uint32_t c = 0; c < CDNA_NUM_CTX; c++)
 		h_ctx_enable(h, c, NULL, 0);
+	/* More than a quantum each: every context needs several visits. */
 	for (uint32_t c = 0; c < CDNA_NUM_CTX; c++) {
-		for (int i = 0; i < 8; i++)
+		for (uint32_t i = 0; i < Q + 2; i++)
 			h_tx_frame(h, c, far_mac, 1514, (uint8_t)i, 1);
 		h_tx_ring(h, c);
 		first_seen[c] = UINT32_MAX;
 	}
 	h_run(h);
-	CHECK_EQ(h->n_wire, 8 * CDNA_NUM_CTX);
+	CHECK_EQ(h->n_wire, (Q + 2) * CDNA_NUM_CTX);
 	for (uint32_t i = 0; i < h->n_wire; i++)
 		if (first_seen[src_ctx(h, i)] == UINT32_MAX)
 			first_seen[src_ctx(h, i)] = i;
-	/* Within the first round every context has sent (3 frames each). */
+	/* Within the first round every context has sent (Q frames each). */
 	for (uint32_t c = 0; c < CDNA_NUM_CTX; c++)
-		CHECK(first_seen[c] < 3 * CDNA_NUM_CTX);
+		CHECK(first_seen[c] < Q * CDNA_NUM_CTX);
 	h_free(h);
 }
 
@@ -119,10 +124,10 @@ TEST(sched_idle_context_does_not_bank_credit)
 	h_tx_ring(h, 1);
 	h_run(h);
 	CHECK_EQ(h->n_wire, 80);
-	/* No context sends more than one quantum (3 frames) in a row. */
+	/* No context sends more than one quantum (Q frames) in a row. */
 	for (uint32_t i = 0; i < 60; i++) {
 		run0 = src_ctx(h, i) == 0 ? run0 + 1 : 0;
-		CHECK(run0 <= 3);
+		CHECK(run0 <= Q);
 	}
 	h_free(h);
 }
