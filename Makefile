@@ -34,9 +34,18 @@ include mk/tests.mk
 .PHONY: all demo check clean
 all: firmware
 
-# Until the system exists, the main job is the firmware image itself.
-demo: firmware
-	@$(BUILD)/bin/cdna-image info $(BUILD)/firmware/cdna-fw.img
+# Until the Xen demo exists, the main job is the NIC model running the
+# real firmware: 4 guests sending to each other, to the wire and to all,
+# the far end sending back; every frame checked, the wire in a pcap.
+DEMO_PCAP := $(BUILD)/demo/testbed.pcap
+demo: firmware $(CDNA_TESTBED)
+	@$(BUILD)/bin/cdna-image info $(FW_IMG)
+	@echo
+	@mkdir -p $(dir $(DEMO_PCAP))
+	$(CDNA_TESTBED) --guests 4 --frames 20000 --size mix --pcap $(DEMO_PCAP)
+	@echo
+	@echo "The wire, as tshark reads $(DEMO_PCAP):"
+	@tshark -r $(DEMO_PCAP) -q -z conv,eth 2>/dev/null | grep -v -e '^=*$$' -e '^Filter:'
 
 clean:
 	rm -rf $(BUILD)
