@@ -60,7 +60,13 @@ $(MODEL_TEST_OBJS): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -Ifirmware/image -c $< -o $@
 
-$(MODEL_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(NIC_MODEL_OBJS) $(CHECK_OBJ)
+MODEL_TEST_LIB := $(BUILD)/obj/tests/lib/host_mem.o
+$(MODEL_TEST_LIB): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(MODEL_TESTS): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(MODEL_TEST_LIB) \
+		$(NIC_MODEL_OBJS) $(CHECK_OBJ)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
 

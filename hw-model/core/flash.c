@@ -17,24 +17,12 @@ struct cdna_flash {
 	uint8_t *mem;         /* CDNA_FLASH_FILE_SIZE bytes */
 };
 
-static int pwrite_all(int fd, const uint8_t *p, size_t len, off_t off)
+/* All len bytes at off, or -1 (a short read or write is retried). */
+static int io_all(int fd, uint8_t *p, size_t len, off_t off, int write)
 {
 	while (len) {
-		ssize_t n = pwrite(fd, p, len, off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n, len -= (size_t)n, off += n;
-	}
-	return 0;
-}
-
-static int pread_all(int fd, uint8_t *p, size_t len, off_t off)
-{
-	while (len) {
-		ssize_t n = pread(fd, p, len, off);
+		ssize_t n = write ? pwrite(fd, p, len, off)
+				  : pread(fd, p, len, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -67,7 +55,7 @@ struct cdna_flash *cdna_flash_open(const char *path, char *err,
 		goto fail;
 	}
 	if (st.st_size == 0) {
-		if (pwrite_all(flash->fd, flash->mem, CDNA_FLASH_FILE_SIZE, 0)) {
+		if (io_all(flash->fd, flash->mem, CDNA_FLASH_FILE_SIZE, 0, 1)) {
 			snprintf(err, err_len, "flash file %s: cannot write: %s",
 				 path, strerror(errno));
 			goto fail;
@@ -78,7 +66,7 @@ struct cdna_flash *cdna_flash_open(const char *path, char *err,
 			 "(two banks and a table): not a cdna flash file",
 			 path, (long long)st.st_size, CDNA_FLASH_FILE_SIZE);
 		goto fail;
-	} else if (pread_all(flash->fd, flash->mem, CDNA_FLASH_FILE_SIZE, 0)) {
+	} else if (io_all(flash->fd, flash->mem, CDNA_FLASH_FILE_SIZE, 0, 0)) {
 		snprintf(err, err_len, "flash file %s: cannot read: %s", path,
 			 strerror(errno));
 		goto fail;
@@ -133,7 +121,7 @@ int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
 	}
 	/* The file first: the copy in memory never claims more than the
 	 * file holds. */
-	if (flash->fd >= 0 && pwrite_all(flash->fd, src, len, off)) {
+	if (flash->fd >= 0 && io_all(flash->fd, (uint8_t *)src, len, off, 1)) {
 		snprintf(err, err_len, "flash: file write failed: %s",
 			 strerror(errno));
 		free(fill);

@@ -53,6 +53,16 @@ static void prepare_buffers(struct testbed *tb)
 	tb->wire.want_len = tb->opts.size; /* 0 (any) for a mix */
 }
 
+/* End of a step: the NIC runs until it waits, the guests reap (and post
+ * RX buffers again).  0, or 1 once an error is recorded. */
+static int step_done(struct testbed *tb, const struct tb_rx_sink *sink)
+{
+	if (board_drain(tb))
+		return 1;
+	board_service(tb, sink, 0);
+	return ledger_error_total(&tb->ledger) ? 1 : 0;
+}
+
 /* Send frames frames (all guests round robin, each lap a ring's worth);
  * adds to *posted and *bytes.  0, or 1 once an error is recorded. */
 static int send_frames(struct testbed *tb, uint64_t frames, uint64_t *posted,
@@ -75,10 +85,7 @@ static int send_frames(struct testbed *tb, uint64_t frames, uint64_t *posted,
 			}
 			guest_tx_doorbell(g);
 		}
-		if (board_drain(tb))
-			return 1;
-		board_service(tb, &sink, 0);
-		if (ledger_error_total(&tb->ledger))
+		if (step_done(tb, &sink))
 			return 1;
 	}
 	return 0;
@@ -132,10 +139,7 @@ static int receive_frames(struct testbed *tb, struct rx_tally *t,
 			(*sent)++;
 			c = (c + 1) % tb->nguests;
 		}
-		if (board_drain(tb))
-			return 1;
-		board_service(tb, &sink, 0);
-		if (ledger_error_total(&tb->ledger))
+		if (step_done(tb, &sink))
 			return 1;
 	}
 	return 0;

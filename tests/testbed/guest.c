@@ -155,21 +155,35 @@ static uint32_t status_rd(const struct tb_guest *g, uint32_t off)
 	return hostmem_rd32(g->hm, g->status + off);
 }
 
-uint32_t guest_reap_tx(struct tb_guest *g, const struct tb_rx_sink *sink)
+/* A consumer index from the status block, checked against what was
+ * posted: the new completions, or -1 (and a fault) when the NIC claims
+ * more than that. */
+static int64_t completions(struct tb_guest *g, const struct tb_rx_sink *sink,
+			   const char *ring, uint32_t off, uint32_t prod,
+			   uint32_t done)
 {
-	uint32_t cons = status_rd(g, CDNA_STATUS_OFF_TX_CONS);
-	uint32_t n = cons - g->tx_done;
+	uint32_t cons = status_rd(g, off);
 	char what[128];
 
-	if (n > g->tx_prod - g->tx_done) {
-		snprintf(what, sizeof(what), "status tx_cons %u is past the "
-			 "TX producer %u (reaped %u)", cons, g->tx_prod,
-			 g->tx_done);
+	if (cons - done > prod - done) {
+		snprintf(what, sizeof(what), "status %s_cons %u is past the "
+			 "%s producer %u (reaped %u)", ring, cons, ring, prod,
+			 done);
 		fault(sink, g->ctx, what);
-		return 0;
+		return -1;
 	}
-	g->tx_done = cons;
-	return n;
+	return cons - done;
+}
+
+uint32_t guest_reap_tx(struct tb_guest *g, const struct tb_rx_sink *sink)
+{
+	int64_t n = completions(g, sink, "tx", CDNA_STATUS_OFF_TX_CONS,
+				g->tx_prod, g->tx_done);
+
+	if (n < 0)
+		return 0;
+	g->tx_done += (uint32_t)n;
+	return (uint32_t)n;
 }
 
 /* The write-back of RX index idx: len | flags << 16. */
@@ -190,17 +204,15 @@ static uint32_t rx_overrun(const uint8_t *buf, uint32_t len)
 
 uint32_t guest_reap_rx(struct tb_guest *g, const struct tb_rx_sink *sink)
 {
-	uint32_t cons = status_rd(g, CDNA_STATUS_OFF_RX_CONS);
-	uint32_t n = cons - g->rx_done;
+	int64_t got = completions(g, sink, "rx", CDNA_STATUS_OFF_RX_CONS,
+				  g->rx_prod, g->rx_done);
+	uint32_t n, cons;
 	char what[160];
 
-	if (n > g->rx_prod - g->rx_done) {
-		snprintf(what, sizeof(what), "status rx_cons %u is past the "
-			 "RX producer %u (reaped %u)", cons, g->rx_prod,
-			 g->rx_done);
-		fault(sink, g->ctx, what);
+	if (got < 0)
 		return 0;
-	}
+	n = (uint32_t)got;
+	cons = g->rx_done + n;
 	for (; g->rx_done != cons; g->rx_done++) {
 		uint32_t idx = g->rx_done, lenflags = rx_writeback(g, idx);
 		uint32_t len = lenflags & 0xffffu, flags = lenflags >> 16, bad;

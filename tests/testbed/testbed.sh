@@ -10,54 +10,11 @@ BUILD=${BUILD:-build}
 export BUILD
 BIN=$BUILD/bin/cdna-testbed
 IMG=$BUILD/firmware/cdna-fw.img
-T=$(mktemp -d "${TMPDIR:-/tmp}/testbed.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-
-failed=0
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do
-		printf '#   %s\n' "$l"
-	done
-	failed=$((failed + 1))
-}
-
-# run CMD...: sets rc, out (stdout) and err (stderr).
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(<"$T/out")
-	err=$(<"$T/err")
-}
-
-# expect NAME RC REGEX CMD...: CMD exits RC and stdout+stderr match REGEX.
-expect() {
-	local name=$1 want=$2 re=$3
-	shift 3
-	run "$@"
-	if [[ $rc -ne $want ]]; then
-		fail "$name" "exit $rc, want $want: $*" "stdout: $out" \
-			"stderr: $(head -c 2000 <<<"$err")"
-	elif ! grep -Eq -- "$re" <<<"$out$err"; then
-		fail "$name" "output does not match /$re/: $*" \
-			"stdout: $out" "stderr: $(head -c 2000 <<<"$err")"
-	else
-		pass "$name"
-	fi
-}
+TAP_NAME=testbed
+. "$(dirname "$0")/../lib/tap.sh"
 
 # A verifying run that must account for every frame.
 OK='verdict: OK'
-
-# flip FILE OFFSET: invert every bit of one byte in place.
-flip() {
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 0xff)))" |
-		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
 
 for f in "$BIN" "$IMG"; do
 	if [[ ! -e $f ]]; then
@@ -242,4 +199,4 @@ expect unwritable_pcap_is_an_error 1 "capture: .*no/x.pcap: No such file" \
 expect bench_with_pcap_is_exit_2 2 'a benchmark runs one direction.* no --pcap' \
 	"$BIN" --bench --pcap "$T/x.pcap"
 
-[[ $failed -eq 0 ]]
+tap_done

@@ -9,51 +9,8 @@ set -uo pipefail
 
 BUILD=${BUILD:-build}
 BIN=$BUILD/bin/cdna-image
-T=$(mktemp -d "${TMPDIR:-/tmp}/image-cli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-
-failed=0
-pass() { echo "ok - $1"; }
-fail() {
-	echo "not ok - $1"
-	shift
-	for l in "$@"; do
-		printf '#   %s\n' "$l"
-	done
-	failed=$((failed + 1))
-}
-skip() { echo "ok - $1 # SKIP $2"; }
-
-# run CMD...: sets rc, out (stdout) and err (stderr).
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-	out=$(<"$T/out")
-	err=$(<"$T/err")
-}
-
-# expect NAME RC REGEX CMD...: CMD exits RC and stdout+stderr match REGEX.
-expect() {
-	local name=$1 want=$2 re=$3
-	shift 3
-	run "$@"
-	if [[ $rc -ne $want ]]; then
-		fail "$name" "exit $rc, want $want: $*" "stdout: $out" "stderr: $err"
-	elif ! grep -Eiq -- "$re" <<<"$out$err"; then
-		fail "$name" "output does not match /$re/: $*" \
-			"stdout: $out" "stderr: $err"
-	else
-		pass "$name"
-	fi
-}
-
-# flip FILE OFFSET: invert every bit of one byte in place.
-flip() {
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 0xff)))" |
-		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
+TAP_NAME=image-cli
+. "$(dirname "$0")/../lib/tap.sh"
 
 # poke FILE OFFSET BYTE: set one byte (decimal value) in place.
 poke() {
@@ -342,4 +299,4 @@ else
 	skip create_tests "arm-none-eabi-gcc cannot build the test ELF"
 fi
 
-[[ $failed -eq 0 ]]
+tap_done

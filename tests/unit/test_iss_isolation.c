@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../lib/check.h"
+#include "../lib/host_mem.h"
 #include "cdna_nic.h"
 
 static int clashes;
@@ -38,43 +39,19 @@ CLASH(long, crc32)
 CLASH(int, tcg_exec_init)
 CLASH(int, memory_region_init)
 
-static uint8_t host_mem[4096];
-
-static int dma_read(void *o, uint64_t a, void *b, size_t n)
-{
-	(void)o;
-	if (a >= sizeof(host_mem) || n > sizeof(host_mem) - a)
-		return -1;
-	memcpy(b, host_mem + a, n);
-	return 0;
-}
-
-static int dma_write(void *o, uint64_t a, const void *b, size_t n)
-{
-	(void)o;
-	if (a >= sizeof(host_mem) || n > sizeof(host_mem) - a)
-		return -1;
-	memcpy(host_mem + a, b, n);
-	return 0;
-}
-
 TEST(iss_runs_the_firmware_beside_clashing_host_symbols)
 {
-	const char *b = getenv("BUILD");
-	char path[512], err[256];
-	static uint8_t img[CDNA_IMAGE_MAX_SIZE];
-	struct cdna_nic_ops ops = { .dma_read = dma_read,
-				    .dma_write = dma_write };
+	struct host_mem hm;
+	struct cdna_nic_ops ops = { .opaque = &hm,
+				    .dma_read = host_mem_dma_read,
+				    .dma_write = host_mem_dma_write };
 	struct cdna_nic_config cfg = { 0 };
 	struct cdna_nic *nic;
+	char err[256];
 	size_t n;
-	FILE *f;
+	uint8_t *img = build_image("cdna-fw.img", &n);
 
-	snprintf(path, sizeof(path), "%s/firmware/cdna-fw.img", b ? b : "build");
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	n = fread(img, 1, sizeof(img), f);
-	fclose(f);
+	host_mem_init(&hm, 0x100000, 4096);
 	nic = cdna_nic_new(&cfg, &ops, err, sizeof(err));
 	CHECK(nic != NULL);
 	CHECK_EQ(cdna_nic_flash_program(nic, 0, img, n, err, sizeof(err)), 0);
@@ -82,5 +59,7 @@ TEST(iss_runs_the_firmware_beside_clashing_host_symbols)
 	CHECK_EQ(cdna_nic_bar_read(nic, 2, MGMT_FW_STATE, 4),
 		 CDNA_FW_STATE_RUNNING);
 	cdna_nic_free(nic);
+	host_mem_free(&hm);
+	free(img);
 	CHECK_EQ(clashes, 0);
 }

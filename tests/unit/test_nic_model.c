@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../lib/check.h"
+#include "../lib/host_mem.h"
 #include <cdna/desc.h>
 #include "cdna_nic.h"
 #include "image_check.h"
@@ -22,7 +23,7 @@
 
 /* The platform: host memory, a wire, an interrupt line, a clock. */
 struct plat {
-	uint8_t *mem;
+	struct host_mem hm;
 	uint64_t now_us;
 	uint32_t wire_frames;
 	uint8_t last_frame[CDNA_MAX_FRAME];
@@ -35,24 +36,6 @@ struct plat {
 };
 
 static struct plat P;
-
-static int dma_read(void *o, uint64_t a, void *buf, size_t len)
-{
-	(void)o;
-	if (a < HOST_BASE || len > HOST_SIZE || a - HOST_BASE > HOST_SIZE - len)
-		return -1;
-	memcpy(buf, P.mem + (a - HOST_BASE), len);
-	return 0;
-}
-
-static int dma_write(void *o, uint64_t a, const void *buf, size_t len)
-{
-	(void)o;
-	if (a < HOST_BASE || len > HOST_SIZE || a - HOST_BASE > HOST_SIZE - len)
-		return -1;
-	memcpy(P.mem + (a - HOST_BASE), buf, len);
-	return 0;
-}
 
 static void wire_tx(void *o, const uint8_t *f, size_t len)
 {
@@ -93,43 +76,10 @@ static void kick(void *o)
 }
 
 static const struct cdna_nic_ops ops = {
-	.dma_read = dma_read, .dma_write = dma_write, .wire_tx = wire_tx,
-	.set_irq = set_irq, .now_us = now_us, .log = log_cb, .kick = kick,
+	.opaque = &P.hm, .dma_read = host_mem_dma_read,
+	.dma_write = host_mem_dma_write, .wire_tx = wire_tx, .set_irq = set_irq,
+	.now_us = now_us, .log = log_cb, .kick = kick,
 };
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	if (!f)
-		check_fail(__FILE__, __LINE__, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		check_fail(__FILE__, __LINE__, "cannot read %s", path);
-	fclose(f);
-	*size = (size_t)n;
-	return buf;
-}
-
-static const char *build_dir(void)
-{
-	const char *b = getenv("BUILD");
-
-	return b ? b : "build";
-}
-
-static uint8_t *image(const char *name, size_t *size)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/firmware/%s", build_dir(), name);
-	return read_file(path, size);
-}
 
 /* A NIC with an in-memory flash holding bank0/bank1 (NULL: erased). */
 static struct cdna_nic *nic_with(const void *bank0, size_t len0,
@@ -140,9 +90,9 @@ static struct cdna_nic *nic_with(const void *bank0, size_t len0,
 	struct cdna_nic *nic;
 	char err[256];
 
-	free(P.mem);
+	host_mem_free(&P.hm);
 	memset(&P, 0, sizeof(P));
-	P.mem = calloc(1, HOST_SIZE);
+	host_mem_init(&P.hm, HOST_BASE, HOST_SIZE);
 	P.now_us = 1000;
 	nic = cdna_nic_new(&cfg, &ops, err, sizeof(err));
 	if (!nic)
@@ -160,7 +110,7 @@ static struct cdna_nic *nic_with(const void *bank0, size_t len0,
 static struct cdna_nic *nic_real(void)
 {
 	size_t n;
-	uint8_t *img = image("cdna-fw.img", &n);
+	uint8_t *img = build_image("cdna-fw.img", &n);
 	struct cdna_nic *nic = nic_with(img, n, NULL, 0, 0);
 
 	free(img);
@@ -185,7 +135,7 @@ static void bar0_wr(struct cdna_nic *nic, uint32_t c, uint32_t reg,
 
 static uint8_t *host(uint64_t a)
 {
-	return P.mem + (a - HOST_BASE);
+	return host_mem_at(&P.hm, a);
 }
 
 /* Context c in native mode: rings at fixed host pages, MAC 02:..:c+1. */
@@ -282,7 +232,7 @@ TEST(nic_with_erased_flash_shows_no_firmware_and_why_per_bank)
 TEST(boot_rom_refuses_each_bad_image_with_its_reason)
 {
 	size_t n;
-	uint8_t *good = image("cdna-fw.img", &n);
+	uint8_t *good = build_image("cdna-fw.img", &n);
 	uint8_t *bad = malloc(n);
 	static const struct {
 		const char *what;
@@ -322,7 +272,7 @@ TEST(boot_rom_refuses_each_bad_image_with_its_reason)
 TEST(boot_rom_refuses_an_oversized_image_header)
 {
 	size_t n;
-	uint8_t *img = image("cdna-fw.img", &n);
+	uint8_t *img = build_image("cdna-fw.img", &n);
 	struct cdna_image_header h;
 	struct cdna_nic *nic;
 
@@ -339,7 +289,7 @@ TEST(boot_rom_refuses_an_oversized_image_header)
 TEST(boot_rom_refuses_an_image_built_for_another_hardware_revision)
 {
 	size_t n;
-	uint8_t *img = image("cdna-fw.img", &n);
+	uint8_t *img = build_image("cdna-fw.img", &n);
 	struct cdna_image_header h;
 	struct cdna_nic *nic;
 
@@ -356,7 +306,7 @@ TEST(boot_rom_refuses_an_image_built_for_another_hardware_revision)
 TEST(boot_rom_boots_bank1_when_bank0_is_corrupt)
 {
 	size_t n;
-	uint8_t *good = image("cdna-fw.img", &n);
+	uint8_t *good = build_image("cdna-fw.img", &n);
 	uint8_t *bad = malloc(n);
 	struct cdna_nic *nic;
 
@@ -379,7 +329,7 @@ TEST(flash_backing_file_keeps_the_image_across_nic_instances)
 	struct cdna_nic *nic;
 	char err[256];
 	size_t n;
-	uint8_t *img = image("cdna-fw.img", &n);
+	uint8_t *img = build_image("cdna-fw.img", &n);
 	int fd = mkstemp(path);
 
 	CHECK(fd >= 0);
@@ -659,7 +609,7 @@ static struct cdna_nic *nic_fault(const char *kind, uint32_t watchdog_ms)
 	struct cdna_nic *nic;
 
 	snprintf(name, sizeof(name), "test/fault-%s.img", kind);
-	img = image(name, &n);
+	img = build_image(name, &n);
 	nic = nic_with(img, n, NULL, 0, watchdog_ms);
 	free(img);
 	CHECK_EQ(bar2(nic, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);

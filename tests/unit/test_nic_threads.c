@@ -14,6 +14,7 @@
 
 #include <cdna/desc.h>
 #include "../lib/check.h"
+#include "../lib/host_mem.h"
 #include "cdna_nic.h"
 
 #define HOST_BASE 0x100000ull
@@ -26,7 +27,7 @@
 #define FRAMES    20000u
 
 struct plat {
-	uint8_t *mem;
+	struct host_mem hm;
 	struct cdna_nic *nic;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -37,24 +38,6 @@ struct plat {
 };
 
 static struct plat P;
-
-static int dma_read(void *o, uint64_t a, void *buf, size_t len)
-{
-	(void)o;
-	if (a < HOST_BASE || len > HOST_SIZE || a - HOST_BASE > HOST_SIZE - len)
-		return -1;
-	memcpy(buf, P.mem + (a - HOST_BASE), len);
-	return 0;
-}
-
-static int dma_write(void *o, uint64_t a, const void *buf, size_t len)
-{
-	(void)o;
-	if (a < HOST_BASE || len > HOST_SIZE || a - HOST_BASE > HOST_SIZE - len)
-		return -1;
-	memcpy(P.mem + (a - HOST_BASE), buf, len);
-	return 0;
-}
 
 static void wire_tx(void *o, const uint8_t *f, size_t len)
 {
@@ -126,36 +109,31 @@ static void *nic_thread(void *arg)
 static uint32_t status_tx_cons(void)
 {
 	return atomic_load_explicit((_Atomic uint32_t *)(void *)
-				    (P.mem + (STATUS - HOST_BASE)),
+				    (host_mem_at(&P.hm, STATUS)),
 				    memory_order_acquire);
 }
 
 static void start(void)
 {
 	static const struct cdna_nic_ops ops = {
-		.dma_read = dma_read, .dma_write = dma_write,
-		.wire_tx = wire_tx, .set_irq = set_irq, .now_us = now_us,
+		.opaque = &P.hm, .dma_read = host_mem_dma_read,
+		.dma_write = host_mem_dma_write, .wire_tx = wire_tx, .set_irq = set_irq, .now_us = now_us,
 		.kick = kick,
 	};
 	struct cdna_nic_config cfg = { .locked = 1 };
-	const char *b = getenv("BUILD");
-	static uint8_t img[CDNA_IMAGE_MAX_SIZE];
-	char path[512], err[256];
+	char err[256];
 	size_t n;
-	FILE *f;
+	uint8_t *img;
 
 	memset(&P, 0, sizeof(P));
-	P.mem = calloc(1, HOST_SIZE);
+	host_mem_init(&P.hm, HOST_BASE, HOST_SIZE);
 	pthread_mutex_init(&P.lock, NULL);
 	pthread_cond_init(&P.cond, NULL);
-	snprintf(path, sizeof(path), "%s/firmware/cdna-fw.img", b ? b : "build");
-	f = fopen(path, "rb");
-	CHECK(f != NULL);
-	n = fread(img, 1, sizeof(img), f);
-	fclose(f);
+	img = build_image("cdna-fw.img", &n);
 	P.nic = cdna_nic_new(&cfg, &ops, err, sizeof(err));
 	CHECK(P.nic != NULL);
 	CHECK_EQ(cdna_nic_flash_program(P.nic, 0, img, n, err, sizeof(err)), 0);
+	free(img);
 	CHECK_EQ(pthread_create(&P.thread, NULL, nic_thread, NULL), 0);
 	cdna_nic_reset(P.nic);   /* locked: the NIC thread reboots it */
 }
@@ -168,7 +146,7 @@ static void stop(void)
 	pthread_mutex_unlock(&P.lock);
 	pthread_join(P.thread, NULL);
 	cdna_nic_free(P.nic);
-	free(P.mem);
+	host_mem_free(&P.hm);
 }
 
 static void bar2_wr(uint32_t off, uint32_t v)
@@ -217,7 +195,7 @@ static void enable_ctx0(void)
 	wait_for(ctx_running);
 	CHECK(ctx_running());
 	for (uint32_t i = 0; i < 8; i++) {
-		uint8_t *fr = P.mem + (BUF(i) - HOST_BASE);
+		uint8_t *fr = host_mem_at(&P.hm, BUF(i));
 
 		memcpy(fr, far, 6);
 		memcpy(fr + 6, (uint8_t[6]){ 0x02, 0, 0, 0, 0, 1 }, 6);
@@ -244,8 +222,8 @@ static void send_frames(uint32_t total)
 				.flags = CDNA_DESC_EOP, .seq = SEQ_BASE + prod,
 			};
 
-			memcpy(P.mem + (RING_TX - HOST_BASE) +
-				       16u * (prod % CDNA_RING_SLOTS),
+			memcpy(host_mem_at(&P.hm, RING_TX +
+					   16u * (prod % CDNA_RING_SLOTS)),
 			       &d, sizeof(d));
 		}
 		atomic_thread_fence(memory_order_release);
