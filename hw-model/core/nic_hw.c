@@ -180,43 +180,27 @@ static uint32_t dma_run(struct nic_hw *hw, uint32_t cmd)
 	}
 }
 
-/* DMA_DESC: the descriptor the firmware checked, read from SRAM. */
-static uint32_t dma_desc_run(struct nic_hw *hw, uint32_t v)
+/*
+ * DMA_DESC (out = 0): desc.len bytes from host desc.addr into SRAM;
+ * DMA_DESC_OUT (out = 1): DMA_OUT_LEN bytes from SRAM to host desc.addr.
+ * The descriptor is the one the firmware checked, read from SRAM.
+ */
+static uint32_t dma_by_desc(struct nic_hw *hw, uint32_t v, int out)
 {
 	const uint8_t *d = sram_range(hw, DMA_DESC_AT_ADDR(v), 16);
+	uint32_t len = out ? (v >> 21) & 0x7ffu : (uint32_t)(d[8] | d[9] << 8);
 	uint64_t host = 0;
-	uint16_t len;
 	uint8_t *local;
 
 	for (int i = 7; i >= 0; i--)
 		host = host << 8 | d[i];
-	len = (uint16_t)(d[8] | d[9] << 8);
 	if (!len)
 		return DMA_ST_BAD_CMD;
 	local = sram_range(hw, DMA_DESC_TO_ADDR(v), len);
 	if (!local)
 		return DMA_ST_LOCAL_FAULT;
-	if (hw->ops.dma_read(hw->ops.opaque, host, local, len))
-		return DMA_ST_HOST_FAULT;
-	return DMA_ST_OK;
-}
-
-/* DMA_DESC_OUT: len bytes from SRAM to the checked descriptor's buffer. */
-static uint32_t dma_desc_out_run(struct nic_hw *hw, uint32_t v)
-{
-	const uint8_t *d = sram_range(hw, DMA_DESC_AT_ADDR(v), 16);
-	uint32_t len = (v >> 21) & 0x7ffu;
-	const uint8_t *local;
-	uint64_t host = 0;
-
-	for (int i = 7; i >= 0; i--)
-		host = host << 8 | d[i];
-	if (!len)
-		return DMA_ST_BAD_CMD;
-	local = sram_range(hw, DMA_DESC_TO_ADDR(v), len);
-	if (!local)
-		return DMA_ST_LOCAL_FAULT;
-	if (hw->ops.dma_write(hw->ops.opaque, host, local, len))
+	if (out ? hw->ops.dma_write(hw->ops.opaque, host, local, len)
+		: hw->ops.dma_read(hw->ops.opaque, host, local, len))
 		return DMA_ST_HOST_FAULT;
 	return DMA_ST_OK;
 }
@@ -278,8 +262,8 @@ static void dma_write_reg(struct nic_hw *hw, uint32_t off, uint32_t val)
 	case DMA_DESC_OUT:
 	case DMA_RX_DONE:
 		hw->dma_status = off == DMA_CMD      ? dma_run(hw, val)
-			       : off == DMA_DESC     ? dma_desc_run(hw, val)
-			       : off == DMA_DESC_OUT ? dma_desc_out_run(hw, val)
+			       : off == DMA_DESC     ? dma_by_desc(hw, val, 0)
+			       : off == DMA_DESC_OUT ? dma_by_desc(hw, val, 1)
 						     : dma_rx_done_run(hw, val);
 		if (hw->dma_status != DMA_ST_OK)
 			hw->dma_faults++;
