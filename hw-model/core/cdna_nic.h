@@ -22,13 +22,15 @@
  * platform: DMA to host memory, frames out to the wire, the interrupt line,
  * the clock, a log, and a "kick" asking the platform to call cdna_nic_run.
  *
- * Threads: the model starts none.  A platform may call cdna_nic_run on a
- * thread of its own and the other verbs from anywhere if it sets
- * cfg.locked: the model then serialises them with its own lock.  The
- * callbacks (DMA, wire, interrupt) run with that lock held, on the thread
- * of the verb that caused them, and must not call back into the model.
- * cdna_nic_halt, from any thread, makes a running cdna_nic_run return
- * soon: the watchdog and teardown use it.
+ * Threads: one thread at a time calls cdna_nic_run (the platform's NIC
+ * thread, or its only thread).  With cfg.locked the other verbs may come
+ * from any thread meanwhile: the model serialises them with its own lock,
+ * taken per register access.  The callbacks (DMA, wire, interrupt, kick)
+ * run with that lock held, on the thread of the verb that caused them, and
+ * must not call back into the model.  The model's only thread of its own
+ * is the watchdog's, asleep while the processor is.  A run lasts one turn
+ * of the firmware (microseconds): a platform stops its NIC thread by
+ * telling it to, kicking it and joining it; then cdna_nic_free.
  *
  * The NIC processor runs the flashed ARM image in an instruction-set
  * simulator (iss.h, Unicorn); it is never host-compiled firmware.
@@ -132,9 +134,6 @@ void cdna_nic_set_link(struct cdna_nic *nic, int up);
  */
 uint64_t cdna_nic_run(struct cdna_nic *nic);
 
-/* From any thread: make a running cdna_nic_run return as soon as it can. */
-void cdna_nic_halt(struct cdna_nic *nic);
-
 /* ---- flash (the factory programmer; the host's path is BAR2) --------- */
 
 #define CDNA_FLASH_BANKS      2u
@@ -164,8 +163,10 @@ struct cdna_nic_info {
 };
 void cdna_nic_get_info(struct cdna_nic *nic, struct cdna_nic_info *info);
 
-/* Processor counters for benchmarks: counting slows the ISS down.  Each
- * field counts since counting was last switched on. */
+/* Processor counters for benchmarks: counting slows the ISS down, and
+ * switching it flushes the ISS's code cache.  Each field counts since
+ * counting was last switched on.  Call both from the thread that runs the
+ * NIC, between runs. */
 #define CDNA_NIC_STORE_SITES 64
 struct cdna_nic_cpu_counts {
 	uint64_t insns;       /* ARM instructions executed */
