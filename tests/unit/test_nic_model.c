@@ -668,3 +668,86 @@ TEST(reset_after_a_fault_boots_the_firmware_again)
 	CHECK_EQ(bar2(nic, MGMT_FAULT_CAUSE), CDNA_FAULT_NONE);
 	cdna_nic_free(nic);
 }
+
+/* ---- hostile register traffic --------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* A value a hostile host would try: random, small, an index near a
+ * boundary, all ones, or an address inside or just outside host memory. */
+static uint64_t nasty_value(void)
+{
+	switch (rng() % 6) {
+	case 0:  return rng();
+	case 1:  return rng() % 8;
+	case 2:  return CDNA_RING_SLOTS + rng() % 3 - 1;
+	case 3:  return UINT64_MAX;
+	case 4:  return HOST_BASE + (rng() % (HOST_SIZE / 4096)) * 4096;
+	default: return HOST_BASE + HOST_SIZE - 8 + rng() % 16;
+	}
+}
+
+TEST(random_register_writes_and_doorbells_never_break_the_model)
+{
+	static const unsigned sizes[] = { 1, 2, 4, 8 };
+	struct cdna_nic *nic = nic_real();
+	struct cdna_nic_info info;
+
+	/* Give the firmware something to chew on: rings of random bytes. */
+	for (uint32_t i = 0; i < HOST_SIZE / 8; i++) {
+		uint64_t v = rng();
+
+		memcpy(host(HOST_BASE + 8u * i), &v, 8);
+	}
+	ctx_enable(nic, 0);
+	ctx_enable(nic, 1);
+	for (int i = 0; i < 200000; i++) {
+		int bar = rng() % 3 ? 2 : 0;
+		uint64_t off = rng() % (bar ? CDNA_BAR2_SIZE : CDNA_BAR0_SIZE);
+		unsigned size = sizes[rng() % 4];
+
+		/* Mostly aligned words, where the registers are. */
+		if (rng() % 4)
+			off &= ~3ull;
+		size = rng() % 4 ? 4 : size;
+		/* A reset now and then, not every few hundred writes. */
+		if (bar == 2 && off == MGMT_NIC_CTRL)
+			continue;
+		if (rng() % 2)
+			cdna_nic_bar_write(nic, bar, off, nasty_value(), size);
+		else
+			cdna_nic_bar_read(nic, bar, off, size);
+		if (i % 64 == 0) {
+			uint8_t frame[128];
+
+			for (size_t k = 0; k < sizeof(frame); k++)
+				frame[k] = (uint8_t)rng();
+			cdna_nic_receive(nic, frame, 14 + rng() % 100);
+		}
+		if (i % 16 == 0) {
+			P.now_us += rng() % 1000;
+			cdna_nic_run(nic);
+		}
+	}
+	cdna_nic_run(nic);
+	cdna_nic_get_info(nic, &info);
+	printf("# after 200000 hostile accesses: firmware %s, %llu runs, "
+	       "%llu guest errors, DMA faults %u\n",
+	       cdna_nic_fw_state_name(info.fw_state),
+	       (unsigned long long)info.runs,
+	       (unsigned long long)info.guest_errors,
+	       bar2(nic, MGMT_DMA_FAULTS));
+	/* The device still answers, and the firmware survived the host's
+	 * nonsense: it refuses what is wrong, it does not crash. */
+	CHECK_EQ(bar2(nic, MGMT_ID), CDNA_HW_ID);
+	CHECK_EQ(info.fw_state, CDNA_FW_STATE_RUNNING);
+	cdna_nic_free(nic);
+}
