@@ -15,18 +15,6 @@
 
 #define WATCHDOG_DEFAULT_MS 2000u
 
-void nic_lock(struct cdna_nic *nic)
-{
-	if (nic->cfg.locked)
-		pthread_mutex_lock(&nic->lock);
-}
-
-void nic_unlock(struct cdna_nic *nic)
-{
-	if (nic->cfg.locked)
-		pthread_mutex_unlock(&nic->lock);
-}
-
 void nic_log(struct cdna_nic *nic, enum cdna_nic_log_level level,
 	     const char *fmt, ...)
 {
