@@ -216,6 +216,7 @@ void nic_reset_locked(struct cdna_nic *nic)
 	nic->need_run = 0;
 	nic->fault_cause = CDNA_FAULT_NONE;
 	nic->fault_pc = 0;
+	nic->rx_dropped_dead = 0;   /* MAC_RX_DROPS restarts with the MAC's */
 	atomic_store(&nic->watchdog_bit, 0);
 	boot(nic);
 }

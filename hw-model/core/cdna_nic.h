@@ -143,8 +143,9 @@ uint64_t cdna_nic_run(struct cdna_nic *nic);
 	(CDNA_FLASH_BANKS * CDNA_FLASH_BANK_SIZE + CDNA_FLASH_TABLE_SIZE)
 
 /* Erase bank and write len bytes of data at its start, as a programmer
- * would: no check (a corrupt image is the boot ROM's business).  0, or -1
- * with err set (bank out of range, too large, file write failed). */
+ * would: no check (a corrupt image is the boot ROM's business); it boots
+ * at the next reset.  0, or -1 with err set (bank out of range, too
+ * large, file write failed). */
 int cdna_nic_flash_program(struct cdna_nic *nic, uint32_t bank,
 			   const void *data, size_t len,
 			   char *err, size_t err_len);
