@@ -77,6 +77,15 @@ static void bar0_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 
 /* ---- BAR2 page 0: management ---------------------------------------- */
 
+/* The flash window's protocol comes with the flashing work (regs.h); until
+ * then it reads 0, ignores writes, and says so. */
+static void flash_window_unimp(struct cdna_nic *nic, const char *dir,
+			       uint32_t off)
+{
+	nic_log(nic, CDNA_LOG_UNIMP, "cdna: flash window %s at 0x%03x: the "
+		"flash protocol is not implemented yet", dir, off);
+}
+
 static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 {
 	const struct cdna_fw_stats_block *fs;
@@ -114,7 +123,10 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 		fs = fw_stats(nic);
 		return fs ? fs->nic.rx_no_match : 0;
 	case MGMT_DMA_FAULTS:  return hw->dma_faults;
-	default:               return 0;
+	default:
+		if (off >= MGMT_FLASH_BANK)
+			flash_window_unimp(nic, "read", off);
+		return 0;
 	}
 }
 
@@ -147,6 +159,8 @@ static void mgmt_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 	}
 	if (off == MGMT_NIC_CTRL && (val & CDNA_NIC_CTRL_RESET))
 		nic_request_reset(nic);
+	else if (off >= MGMT_FLASH_BANK)
+		flash_window_unimp(nic, "write", off);
 }
 
 /* ---- BAR2 page 1: hypervisor ---------------------------------------- */
