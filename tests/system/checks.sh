@@ -84,7 +84,8 @@ iperf_checks() {
 
 shutdown_checks() {
     local out rc=0
-    out=$(dom0 60 "cdna-domus stop 40") || rc=$?
+    out=$(dom0 $((CDNA_STOP_TIMEOUT + 30 + CDNA_DOMUS)) \
+        "cdna-domus stop $CDNA_STOP_TIMEOUT") || rc=$?
     check "domUs shut down cleanly (xl shutdown)" "$rc" "$out"
     collect_domu_logs
     # dom0 has no init system to ask: power off at once (its root is a RAM disk).

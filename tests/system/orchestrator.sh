@@ -39,6 +39,9 @@ CDNA_DOMU_ARGS="${CDNA_DOMU_ARGS-$CDNA_FAST_ARGS}"
 CDNA_TCG="${CDNA_TCG:-tcg,thread=single}"
 CDNA_BOOT_TIMEOUT="${CDNA_BOOT_TIMEOUT:-180}"     # each boot stage of Xen and dom0
 CDNA_DOMU_TIMEOUT="${CDNA_DOMU_TIMEOUT:-$((60 + 12 * CDNA_DOMUS))}"   # all domUs up (about 9 s each under TCG)
+# Clean shutdown of all domUs before they are destroyed: 32 domUs took over 40 s
+# under TCG (measured), so it grows with N; dom0 then destroys the stragglers.
+CDNA_STOP_TIMEOUT="${CDNA_STOP_TIMEOUT:-$((30 + 3 * CDNA_DOMUS))}"
 # Addresses: all inside the test's own namespace (far end .1, dom0 .2, domUi .10+i).
 NET_PREFIX=10.99.0
 # What Xen prints once dom0 has powered off (with noreboot it halts or enters S5).
@@ -295,7 +298,8 @@ collect_domu_logs() {
 
 # Shut the domUs and dom0 down cleanly, then end QEMU (it does not exit when Xen halts).
 shutdown_platform() {
-    dom0 60 "cdna-domus stop 40" || say "warning: domUs did not all shut down cleanly"
+    dom0 $((CDNA_STOP_TIMEOUT + 30 + CDNA_DOMUS)) "cdna-domus stop $CDNA_STOP_TIMEOUT" ||
+        say "warning: domUs did not all shut down cleanly"
     collect_domu_logs
     console_send "busybox poweroff -f"$'\r'
     if wait_console_quiet "$XEN_OFF_PATTERN" 30; then
