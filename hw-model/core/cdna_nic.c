@@ -136,6 +136,18 @@ uint32_t nic_fw_state(const struct cdna_nic *nic)
 		       ? CDNA_FW_STATE_RUNNING : CDNA_FW_STATE_BOOTING;
 }
 
+uint32_t nic_fw_version(const struct cdna_nic *nic)
+{
+	return nic_fw_state(nic) == CDNA_FW_STATE_RUNNING ? nic->hw->fw_version
+							  : 0;
+}
+
+uint32_t nic_boot_bank(const struct cdna_nic *nic)
+{
+	return nic->boot.bank < 0 ? MGMT_BOOT_BANK_NONE
+				  : (uint32_t)nic->boot.bank;
+}
+
 const char *cdna_nic_fw_state_name(uint32_t state)
 {
 	switch (state) {
@@ -161,7 +173,7 @@ const char *cdna_nic_fault_name(uint32_t cause)
 	}
 }
 
-static void lower_irq(struct cdna_nic *nic)
+void nic_lower_irq(struct cdna_nic *nic)
 {
 	if (!nic->irq_level)
 		return;
@@ -207,7 +219,7 @@ void nic_reset_locked(struct cdna_nic *nic)
 	nic->reset_pending = 0;
 	nic_hw_reset(nic->hw);
 	memset(nic->hw->sram, 0, CDNA_NIC_SRAM_SIZE);
-	lower_irq(nic);
+	nic_lower_irq(nic);
 	memset(nic->mgmt_mac_lo, 0, sizeof(nic->mgmt_mac_lo));
 	memset(nic->mgmt_owner, 0, sizeof(nic->mgmt_owner));
 	nic->intvec_lo = nic->intvec_hi = 0;
@@ -318,7 +330,7 @@ void nic_request_reset(struct cdna_nic *nic)
 	 * then the NIC shows RESET and takes no frames. */
 	nic->reset_pending = 1;
 	nic->fw_alive = 0;
-	lower_irq(nic);
+	nic_lower_irq(nic);
 	if (nic->ops.kick)
 		nic->ops.kick(nic->ops.opaque);
 }
@@ -446,10 +458,8 @@ void cdna_nic_get_info(struct cdna_nic *nic, struct cdna_nic_info *info)
 	nic_lock(nic);
 	memset(info, 0, sizeof(*info));
 	info->fw_state = nic_fw_state(nic);
-	info->fw_version = info->fw_state == CDNA_FW_STATE_RUNNING
-				   ? nic->hw->fw_version : 0;
-	info->boot_bank = nic->boot.bank < 0 ? UINT32_MAX
-					     : (uint32_t)nic->boot.bank;
+	info->fw_version = nic_fw_version(nic);
+	info->boot_bank = nic_boot_bank(nic);
 	for (uint32_t b = 0; b < CDNA_FLASH_BANKS; b++)
 		info->boot_error[b] = nic->boot.error[b];
 	info->fault_cause = nic->fault_cause;

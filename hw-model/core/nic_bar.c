@@ -90,7 +90,6 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 {
 	const struct cdna_fw_stats_block *fs;
 	struct nic_hw *hw = nic->hw;
-	uint32_t state = nic_fw_state(nic);
 
 	if (off >= MGMT_CTX(0) && off < MGMT_CTX(CDNA_NUM_CTX)) {
 		uint32_t c = (off - MGMT_CTX(0)) / 0x10u;
@@ -105,12 +104,9 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 	switch (off) {
 	case MGMT_ID:          return CDNA_HW_ID;
 	case MGMT_NUM_CTX:     return CDNA_NUM_CTX;
-	case MGMT_FW_STATE:    return state;
-	case MGMT_FW_VERSION:
-		return state == CDNA_FW_STATE_RUNNING ? hw->fw_version : 0;
-	case MGMT_BOOT_BANK:
-		return nic->boot.bank < 0 ? MGMT_BOOT_BANK_NONE
-					  : (uint32_t)nic->boot.bank;
+	case MGMT_FW_STATE:    return nic_fw_state(nic);
+	case MGMT_FW_VERSION:  return nic_fw_version(nic);
+	case MGMT_BOOT_BANK:   return nic_boot_bank(nic);
 	case MGMT_BOOT_ERROR:
 		return (nic->boot.error[0] & 0xffu) |
 		       (nic->boot.error[1] & 0xffu) << 8;
@@ -214,11 +210,8 @@ static void hv_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 	case HV_INT_CONS:
 		nic_hw_set_int_cons(hw, val);
 		/* INTx: asserted while the vector holds unread entries. */
-		if (hw->int_cons == hw->intvec_prod && nic->irq_level) {
-			nic->irq_level = 0;
-			if (nic->ops.set_irq)
-				nic->ops.set_irq(nic->ops.opaque, 0);
-		}
+		if (hw->int_cons == hw->intvec_prod)
+			nic_lower_irq(nic);
 		break;
 	case HV_INT_MOD_US:
 		nic_hw_set_int_mod(hw, val);

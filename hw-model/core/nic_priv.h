@@ -71,7 +71,12 @@ void nic_reset_locked(struct cdna_nic *nic);
 /* Reset from any thread (BAR write, PCI reset), lock held: shows RESET
  * now, done by the next cdna_nic_run. */
 void nic_request_reset(struct cdna_nic *nic);
-/* The firmware state BAR2 shows. */
+/* What BAR2 (and cdna_nic_get_info) shows: the firmware state, the
+ * running firmware's version (0 when none runs), the bank booted. */
 uint32_t nic_fw_state(const struct cdna_nic *nic);
+uint32_t nic_fw_version(const struct cdna_nic *nic);
+uint32_t nic_boot_bank(const struct cdna_nic *nic);
+/* Deassert the interrupt line (INTx) if it is asserted. */
+void nic_lower_irq(struct cdna_nic *nic);
 
 #endif /* CDNA_NIC_PRIV_H */
