@@ -25,6 +25,7 @@ SCRIPT_TESTS :=
 include mk/deps.mk
 include mk/image.mk
 include mk/model.mk
+include mk/protect.mk
 include mk/firmware.mk
 include mk/testbed.mk
 include mk/bench.mk

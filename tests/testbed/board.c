@@ -5,6 +5,7 @@
  * and the statistics registers.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,8 +257,157 @@ static int check_ctx_page(struct testbed *tb, const struct tb_guest *g)
 	return 0;
 }
 
+/* ---- protected mode: the hypervisor core over the NIC ------------------- */
+
+static struct testbed *tb_of_dom(void *opaque)
+{
+	return (struct testbed *)((char *)opaque -
+				  offsetof(struct testbed, dom));
+}
+
+static int hvp_nic_attach(void *opaque, uint64_t bar0, uint64_t bar2)
+{
+	(void)opaque;
+	return bar0 == TB_BAR0_BASE && bar2 == TB_BAR2_BASE ? 0 : -1;
+}
+
+static uint32_t hvp_bar2_read(void *opaque, uint32_t off)
+{
+	return (uint32_t)cdna_nic_bar_read(tb_of_dom(opaque)->nic, 2, off, 4);
+}
+
+static void hvp_bar2_write(void *opaque, uint32_t off, uint32_t val)
+{
+	cdna_nic_bar_write(tb_of_dom(opaque)->nic, 2, off, val, 4);
+}
+
+static uint64_t hvp_now_us(void *opaque)
+{
+	return tb_clock_us(&tb_of_dom(opaque)->clock);
+}
+
+/* The hypervisor waits on the NIC: in one thread, that is running it. */
+static void hvp_relax(void *opaque)
+{
+	struct testbed *tb = tb_of_dom(opaque);
+
+	cdna_nic_run(tb->nic);
+	tb->runs++;
+	tb_clock_run(&tb->clock);
+}
+
+static void hvp_notify(void *opaque, uint16_t domid, unsigned ctx,
+		       uint32_t port)
+{
+	struct testbed *tb = tb_of_dom(opaque);
+
+	/* Guests are domains 1.., context c+1's port is c+1 (hvp_bind). */
+	if (port != ctx + 1u || domid == TB_DOM0)
+		ledger_error(&tb->ledger, TB_ERR_DRIVER, "hypervisor notified "
+			     "domain %u on port %u for ctx %u", domid, port,
+			     ctx);
+	tb->hv_news |= 1u << ctx;
+	tb->hv_notifies++;
+}
+
+static int hvp_bind(void *opaque, uint16_t domid, unsigned ctx,
+		    uint32_t *port)
+{
+	(void)opaque;
+	(void)domid;
+	*port = ctx + 1u;
+	return 0;
+}
+
+static void hvp_unbind(void *opaque, uint16_t domid, uint32_t port)
+{
+	(void)opaque;
+	(void)domid;
+	(void)port;
+}
+
+long board_dom0_op(struct testbed *tb, unsigned int cmd, void *op)
+{
+	static const struct cdna_hv_caller dom0 = { .domid = TB_DOM0,
+						    .privileged = 1 };
+
+	return cdna_hv_do(tb->hv, &dom0, cmd, op);
+}
+
+/* The hypervisor core on the simulated domains, the NIC registered. */
+static int hv_start(struct testbed *tb)
+{
+	struct cdna_hv_platform plat;
+	struct cdna_op_register_nic reg = { .bar0 = TB_BAR0_BASE,
+					    .bar2 = TB_BAR2_BASE };
+	long rc;
+
+	if (dom_init(&tb->dom, &tb->hm, tb->nic))
+		return 1;
+	dom_create(&tb->dom, TB_DOM0);
+	dom_platform(&tb->dom, &plat);
+	plat.nic_attach = hvp_nic_attach;
+	plat.bar2_read = hvp_bar2_read;
+	plat.bar2_write = hvp_bar2_write;
+	plat.now_us = hvp_now_us;
+	plat.relax = hvp_relax;
+	plat.notify = hvp_notify;
+	plat.bind = hvp_bind;
+	plat.unbind = hvp_unbind;
+	tb->hv = calloc(1, cdna_hv_size());
+	if (!tb->hv)
+		return 1;
+	cdna_hv_init(tb->hv, &plat);
+	rc = board_dom0_op(tb, CDNA_OP_REGISTER_NIC, &reg);
+	if (rc || reg.num_ctx != CDNA_NUM_CTX) {
+		fprintf(stderr, "cdna-testbed: register-NIC: %ld, %u contexts\n",
+			rc, reg.num_ctx);
+		return 1;
+	}
+	/* Where the core put the vector (the coalescing check reads it). */
+	tb->intvec = cdna_nic_bar_read(tb->nic, 2, CDNA_BAR2_HV + HV_INTVEC_LO,
+				       8);
+	return 0;
+}
+
+/* Guest c is domain c+1, given context c by dom0's ASSIGN. */
+static int start_protected_guest(struct testbed *tb, unsigned c)
+{
+	struct tb_guest *g = &tb->guest[c];
+	struct cdna_op_assign a = { .ctx = (uint16_t)c,
+				    .domid = (uint16_t)(c + 1),
+				    .flags = CDNA_CTXF_BCAST };
+	long rc;
+
+	dom_create(&tb->dom, a.domid);
+	guest_init_protected(g, tb->nic, &tb->dom, tb->hv, c, a.domid);
+	g->check_overrun = !tb->opts.bench;
+	memcpy(a.mac, g->mac, 6);
+	rc = board_dom0_op(tb, CDNA_OP_ASSIGN, &a);
+	if (rc || a.ctx != c) {
+		fprintf(stderr, "cdna-testbed: assign ctx %u to domain %u: "
+			"%ld\n", c, a.domid, rc);
+		return 1;
+	}
+	guest_attach(g, &a);
+	return 0;
+}
+
 int board_start_guests(struct testbed *tb)
 {
+	if (tb->opts.protected_mode) {
+		if (hv_start(tb))
+			return 1;
+		for (unsigned c = 0; c < tb->nguests; c++)
+			if (start_protected_guest(tb, c))
+				return 1;
+		for (unsigned c = 0; c < tb->nguests; c++) {
+			if (check_ctx_page(tb, &tb->guest[c]))
+				return 1;
+			guest_start(&tb->guest[c]);
+		}
+		return board_drain(tb) ? 1 : 0;
+	}
 	tb->intvec = hostmem_alloc(&tb->hm, 1, HM_NIC_WRITES);
 	hv_wr(tb, HV_INTVEC_LO, (uint32_t)tb->intvec);
 	hv_wr(tb, HV_INTVEC_HI, (uint32_t)(tb->intvec >> 32));
@@ -341,6 +491,14 @@ uint32_t board_take_irqs(struct testbed *tb)
 	}
 	had_irq = tb->irq_seen;
 	tb->irq_seen = 0;
+	if (tb->hv) {
+		/* The hypervisor takes the interrupt and notifies owners. */
+		if (had_irq)
+			cdna_hv_interrupt(tb->hv);
+		mask = tb->hv_news;
+		tb->hv_news = 0;
+		return mask;
+	}
 	while ((prod = hostmem_rd32(&tb->hm, tb->intvec)) != tb->int_cons) {
 		if (prod - tb->int_cons > CDNA_INTVEC_SLOTS) {
 			ledger_error(&tb->ledger, TB_ERR_DRIVER, "interrupt "
@@ -389,6 +547,12 @@ void board_service(struct testbed *tb, const struct tb_rx_sink *sink,
 
 void board_free(struct testbed *tb)
 {
+	if (tb->hv) {
+		cdna_hv_fini(tb->hv);
+		free(tb->hv);
+		tb->hv = NULL;
+		dom_free(&tb->dom);
+	}
 	if (tb->nic)
 		cdna_nic_free(tb->nic);
 	tb->nic = NULL;

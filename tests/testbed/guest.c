@@ -15,9 +15,16 @@ static void bar2_wr(struct tb_guest *g, uint32_t off, uint32_t val)
 	cdna_nic_bar_write(g->nic, 2, off, val, 4);
 }
 
+/* A guest's store to its BAR0 page: straight to the NIC in native mode,
+ * through its mappings in protected mode. */
 static void bar0_wr(struct tb_guest *g, uint32_t reg, uint32_t val)
 {
-	cdna_nic_bar_write(g->nic, 0, CDNA_BAR0_CTX(g->ctx) + reg, val, 4);
+	if (g->hv)
+		dom_mmio_write(g->dom, g->domid, TB_BAR0_BASE +
+			       CDNA_BAR0_CTX(g->ctx) + reg, val);
+	else
+		cdna_nic_bar_write(g->nic, 0, CDNA_BAR0_CTX(g->ctx) + reg, val,
+				   4);
 }
 
 void guest_init(struct tb_guest *g, struct cdna_nic *nic, struct hostmem *hm,
@@ -33,6 +40,26 @@ void guest_init(struct tb_guest *g, struct cdna_nic *nic, struct hostmem *hm,
 	g->status = hostmem_alloc(hm, 1, HM_NIC_WRITES);
 	g->tx_buf = hostmem_alloc(hm, TB_BUF_PAGES, HM_NIC_READS);
 	g->rx_buf = hostmem_alloc(hm, TB_BUF_PAGES, HM_NIC_WRITES);
+}
+
+void guest_init_protected(struct tb_guest *g, struct cdna_nic *nic,
+			  struct tb_domains *dom, struct cdna_hv *hv,
+			  unsigned ctx, uint16_t domid)
+{
+	*g = (struct tb_guest){ .nic = nic, .hm = dom->hm, .ctx = ctx,
+				.check_overrun = 1, .hv = hv, .dom = dom,
+				.domid = domid };
+	tb_node_mac(ctx, g->mac);
+	g->arg_page = dom_alloc(dom, domid, 1, TB_PG_RAM);
+	g->tx_buf = dom_alloc(dom, domid, TB_BUF_PAGES, TB_PG_RAM);
+	g->rx_buf = dom_alloc(dom, domid, TB_BUF_PAGES, TB_PG_RAM);
+}
+
+void guest_attach(struct tb_guest *g, const struct cdna_op_assign *a)
+{
+	g->tx_ring = a->tx_ring;
+	g->rx_ring = a->rx_ring;
+	g->status = a->status;
 }
 
 void guest_configure(struct tb_guest *g, uint32_t ctx_flags)
@@ -73,6 +100,53 @@ static void desc_write(struct tb_guest *g, uint64_t ring, uint32_t idx,
 	hostmem_wr32(g->hm, d + 12, g->seq_base + idx);
 }
 
+/* Protected mode: hand the buffers queued for ring r to the hypervisor,
+ * as a driver does before it rings the doorbell. */
+static void flush(struct tb_guest *g, unsigned r)
+{
+	struct cdna_op_enqueue op = {
+		.ctx = (uint16_t)g->ctx, .ring = (uint8_t)r,
+		.count = g->npend[r],
+		.bufs = g->arg_page + sizeof(struct cdna_op_enqueue),
+	};
+	const struct cdna_hv_caller who = { .domid = g->domid };
+	/* What the hypervisor's producer must be after this batch. */
+	uint32_t want = r == CDNA_RING_TX ? g->tx_prod : g->rx_prod;
+	uint8_t *arg = hostmem_ptr(g->hm, g->arg_page);
+	long rc;
+
+	if (!g->npend[r])
+		return;
+	memcpy(arg, &op, sizeof(op));
+	memcpy(arg + sizeof(op), g->pend[r], op.count * sizeof(g->pend[r][0]));
+	rc = cdna_hv_op(g->hv, &who, CDNA_OP_ENQUEUE, g->arg_page);
+	memcpy(&op, arg, sizeof(op));
+	g->hcalls++;
+	if (rc || op.done != g->npend[r] ||
+	    op.prod != want) {
+		g->hcall_failures++;
+		g->last_error = rc;
+	}
+	g->npend[r] = 0;
+}
+
+/* Describe a buffer for ring r, index idx: written into the ring (native)
+ * or queued for the hypervisor (protected). */
+static void post(struct tb_guest *g, unsigned r, uint32_t idx, uint64_t addr,
+		 uint32_t len, uint32_t flags)
+{
+	if (!g->hv) {
+		desc_write(g, r == CDNA_RING_TX ? g->tx_ring : g->rx_ring, idx,
+			   addr, len, flags);
+		return;
+	}
+	if (g->npend[r] == CDNA_ENQUEUE_MAX)
+		flush(g, r);
+	g->pend[r][g->npend[r]++] = (struct cdna_guest_buf){
+		.addr = addr, .len = (uint16_t)len, .flags = (uint16_t)flags
+	};
+}
+
 static uint64_t rx_slot_buf(const struct tb_guest *g, uint32_t idx)
 {
 	return g->rx_buf + (uint64_t)(idx % CDNA_RING_SLOTS) * TB_BUF_SIZE;
@@ -91,11 +165,14 @@ static void rx_refill(struct tb_guest *g)
 		if (g->check_overrun)
 			memset(hostmem_ptr(g->hm, buf), TB_RX_CANARY,
 			       TB_BUF_SIZE);
-		desc_write(g, g->rx_ring, g->rx_prod, buf, TB_BUF_SIZE, 0);
+		post(g, CDNA_RING_RX, g->rx_prod, buf, TB_BUF_SIZE, 0);
 		g->rx_prod++;
 	}
-	if (g->rx_prod != start)
-		bar0_wr(g, CTX_RX_PROD, g->rx_prod);
+	if (g->rx_prod == start)
+		return;
+	if (g->hv)
+		flush(g, CDNA_RING_RX);
+	bar0_wr(g, CTX_RX_PROD, g->rx_prod);
 }
 
 void guest_start(struct tb_guest *g)
@@ -128,10 +205,9 @@ uint8_t *guest_tx_next_buf(struct tb_guest *g)
 
 void guest_tx_post(struct tb_guest *g, uint32_t len)
 {
-	desc_write(g, g->tx_ring, g->tx_prod,
-		   g->tx_buf + (uint64_t)(g->tx_prod % CDNA_RING_SLOTS) *
-				       TB_BUF_SIZE,
-		   len, CDNA_DESC_EOP);
+	post(g, CDNA_RING_TX, g->tx_prod,
+	     g->tx_buf + (uint64_t)(g->tx_prod % CDNA_RING_SLOTS) * TB_BUF_SIZE,
+	     len, CDNA_DESC_EOP);
 	g->tx_prod++;
 }
 
@@ -139,6 +215,7 @@ void guest_tx_doorbell(struct tb_guest *g)
 {
 	if (g->tx_prod == g->tx_rung)
 		return;
+	flush(g, CDNA_RING_TX);
 	bar0_wr(g, CTX_TX_PROD, g->tx_prod);
 	g->tx_rung = g->tx_prod;
 }

@@ -16,7 +16,9 @@
 #include <stdint.h>
 #include <cdna/desc.h>
 
+#include "cdna_hv.h"
 #include "cdna_nic.h"
+#include "domains.h"
 #include "hostmem.h"
 
 #define TB_BUF_SIZE     2048u
@@ -41,6 +43,20 @@ struct tb_guest {
 	 * nothing past the frame (2 KiB touched per frame: benchmarks turn
 	 * it off). */
 	int check_overrun;
+
+	/* Protected mode (hv set): the guest is domain domid, its buffers
+	 * are its own pages, its rings the hypervisor's (read only to it),
+	 * and it posts descriptors with CDNA_OP_ENQUEUE, up to
+	 * CDNA_ENQUEUE_MAX a call, from its argument page. */
+	struct cdna_hv *hv;
+	struct tb_domains *dom;
+	uint16_t domid;
+	uint64_t arg_page;
+	struct cdna_guest_buf pend[2][CDNA_ENQUEUE_MAX];
+	unsigned npend[2];
+	uint64_t hcalls;           /* ENQUEUE calls made */
+	uint64_t hcall_failures;   /* ... that refused a buffer (a bug) */
+	long last_error;
 };
 
 /* Where received frames and driver-level faults go. */
@@ -53,6 +69,13 @@ struct tb_rx_sink {
 
 void guest_init(struct tb_guest *g, struct cdna_nic *nic, struct hostmem *hm,
 		unsigned ctx, uint32_t seq_base);
+/* Protected mode: the guest is domain domid (created already); its
+ * buffers and argument page are allocated as its own RAM. */
+void guest_init_protected(struct tb_guest *g, struct cdna_nic *nic,
+			  struct tb_domains *dom, struct cdna_hv *hv,
+			  unsigned ctx, uint16_t domid);
+/* Protected mode: the context as CDNA_OP_ASSIGN gave it. */
+void guest_attach(struct tb_guest *g, const struct cdna_op_assign *a);
 /* Identity (MAC, flags) in BAR2 page 0, rings in page 1, then ENABLE. */
 void guest_configure(struct tb_guest *g, uint32_t ctx_flags);
 /* CDNA_CTX_STATE_* as the NIC reports it. */

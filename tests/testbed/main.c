@@ -9,10 +9,13 @@
 
 #include "testbed.h"
 
-/* Host memory: every guest's pages and the interrupt vector's. */
+/* Host memory: every guest's pages and the interrupt vector's; in
+ * protected mode also each guest's argument page and the hypervisor's
+ * pages (rings and status blocks of every context it may assign). */
 static uint64_t hostmem_size(unsigned guests)
 {
-	return ((uint64_t)guests * TB_GUEST_PAGES + 1) * CDNA_PAGE_SIZE;
+	return ((uint64_t)guests * (TB_GUEST_PAGES + 1) + 3u * CDNA_NUM_CTX +
+		1) * CDNA_PAGE_SIZE;
 }
 
 static int setup(struct testbed *tb)

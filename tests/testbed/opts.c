@@ -24,7 +24,8 @@ static void usage(FILE *f)
 "Usage: " PROG " [OPTION]...\n"
 "Run the cdna NIC model with the real firmware image, simulated guests in\n"
 "native mode and a simulated far end on the wire; check that every frame\n"
-"reached exactly the places it should, intact.\n"
+"reached exactly the places it should, intact.  With --protected the\n"
+"guests go through the hypervisor's descriptor validation instead.\n"
 "\n"
 "  --guests N       guests, one context each: 1..32 (default 4)\n"
 "  --frames M       frames in total, all sources together (default 10000;\n"
@@ -48,6 +49,11 @@ static void usage(FILE *f)
 "  --count-frames N after a benchmark's timed pass, N more frames with the\n"
 "                   NIC processor counting instructions and stores (default\n"
 "                   a tenth of --frames, at least 20000; 0: none)\n"
+"  --protected      protected mode: each guest is an unprivileged domain\n"
+"                   that posts its buffers through the hypervisor's\n"
+"                   validation core (CDNA_OP_ENQUEUE) and owns its pages;\n"
+"                   the hypervisor writes the rings (default: native mode,\n"
+"                   guests write their own rings)\n"
 "  --int-mod US     least microseconds between two interrupts (HV_INT_MOD_US;\n"
 "                   default 0, no coalescing)\n"
 "  --quiet          no per-context statistics table\n"
@@ -239,6 +245,10 @@ int tb_opts_parse(struct tb_opts *o, int argc, char **argv)
 		}
 		if (!strcmp(arg, "--bench") || !strcmp(arg, "--bench-rx")) {
 			o->bench = arg[7] ? TB_BENCH_RX : TB_BENCH_TX;
+			continue;
+		}
+		if (!strcmp(arg, "--protected")) {
+			o->protected_mode = 1;
 			continue;
 		}
 		if (!strcmp(arg, "--quiet")) {

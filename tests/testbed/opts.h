@@ -31,6 +31,7 @@ struct tb_opts {
 	const char *image;    /* NULL: flash left as it is (--flash only) */
 	const char *flash;    /* NULL: a flash in memory */
 	int bench;            /* throughput run: TB_BENCH_TX or _RX */
+	int protected_mode;   /* guests post through the hypervisor core */
 	int quiet;            /* no per-context table */
 	int verbose;          /* the model's and firmware's log lines */
 	enum tb_self_test self_test;

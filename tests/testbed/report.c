@@ -54,6 +54,56 @@ static void check_ctx(struct testbed *tb, unsigned c)
 			     l->recv_bytes[c]);
 }
 
+/* Protected mode: well-behaved guests are never refused, and every page
+ * reference the hypervisor holds is one the NIC may still use. */
+static void check_hypervisor(struct testbed *tb)
+{
+	uint64_t held = 0;
+
+	for (unsigned c = 0; c < tb->nguests; c++) {
+		const struct tb_guest *g = &tb->guest[c];
+		struct cdna_op_stats st = { .ctx = (uint16_t)c };
+		struct cdna_op_query q = { .ctx = (uint16_t)c };
+
+		if (g->hcall_failures)
+			ledger_error(&tb->ledger, TB_ERR_DRIVER, "ctx %u: %"
+				     PRIu64 " of %" PRIu64 " ENQUEUE calls "
+				     "refused a buffer (last error %ld)", c,
+				     g->hcall_failures, g->hcalls,
+				     g->last_error);
+		/* A query drops the references of what the NIC completed
+		 * (they are otherwise dropped lazily, at the next ENQUEUE). */
+		board_dom0_op(tb, CDNA_OP_QUERY, &q);
+		board_dom0_op(tb, CDNA_OP_STATS, &st);
+		for (unsigned r = 0; r < CDNA_HV_REFUSAL_NUM; r++)
+			if (st.refused[r])
+				ledger_error(&tb->ledger, TB_ERR_DRIVER, "ctx "
+					     "%u: the hypervisor refused %u "
+					     "buffers (reason %u)", c,
+					     st.refused[r], r);
+		/* Posted RX buffers stay referenced; TX all completed. */
+		if (st.refs_held > g->rx_prod - g->rx_done + g->tx_prod -
+		    g->tx_done)
+			ledger_error(&tb->ledger, TB_ERR_NIC, "ctx %u: the "
+				     "hypervisor holds %u references for %u "
+				     "outstanding descriptors", c,
+				     st.refs_held, g->rx_prod - g->rx_done +
+				     g->tx_prod - g->tx_done);
+		held += st.refs_held;
+	}
+	if (held != dom_refs(&tb->dom) || tb->dom.bad_puts ||
+	    tb->dom.bad_maps || tb->dom.refused_writes ||
+	    tb->dom.refused_doorbells)
+		ledger_error(&tb->ledger, TB_ERR_DRIVER, "page accounting: "
+			     "core holds %" PRIu64 " references, pages count %"
+			     PRIu64 "; %" PRIu64 " bad puts, %" PRIu64 " bad "
+			     "maps, %" PRIu64 " refused stores, %" PRIu64
+			     " refused doorbells", held, dom_refs(&tb->dom),
+			     tb->dom.bad_puts, tb->dom.bad_maps,
+			     tb->dom.refused_writes,
+			     tb->dom.refused_doorbells);
+}
+
 void report_check(struct testbed *tb)
 {
 	static const struct {
@@ -100,6 +150,8 @@ void report_check(struct testbed *tb)
 			     tb->opts.int_mod_us);
 	for (unsigned c = 0; c < tb->nguests; c++)
 		check_ctx(tb, c);
+	if (tb->hv)
+		check_hypervisor(tb);
 	/* Contexts nobody enabled must have seen nothing at all. */
 	for (unsigned c = tb->nguests; c < CDNA_NUM_CTX; c++) {
 		struct tb_ctx_stats st;
@@ -160,6 +212,23 @@ static void print_tallies(struct testbed *tb)
 	       CDNA_FW_VERSION_MINOR(info.fw_version),
 	       CDNA_FW_VERSION_PATCH(info.fw_version), info.boot_bank,
 	       tb->irqs, tb->runs, (double)tb->clock.ns / 1e6);
+	if (tb->hv) {
+		uint64_t calls = 0, descs = 0;
+		uint32_t refs = 0;
+
+		for (unsigned c = 0; c < tb->nguests; c++) {
+			struct cdna_op_stats st = { .ctx = (uint16_t)c };
+
+			board_dom0_op(tb, CDNA_OP_STATS, &st);
+			calls += st.enqueues;
+			descs += st.descs;
+			refs += st.refs_held;
+		}
+		printf("hypervisor: %" PRIu64 " ENQUEUE calls, %" PRIu64
+		       " descriptors validated, %u page references held, %"
+		       PRIu64 " notifications\n", calls, descs, refs,
+		       tb->hv_notifies);
+	}
 	if (tb->opts.pcap)
 		printf("pcap: %s (%" PRIu64 " frames)\n", tb->opts.pcap,
 		       tb->wire.to_nic + tb->wire.from_nic + tb->wire.refused);

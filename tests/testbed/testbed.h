@@ -30,7 +30,9 @@
 #include <stdint.h>
 
 #include "cdna_nic.h"
+#include "cdna_hv.h"
 #include "clock.h"
+#include "domains.h"
 #include "guest.h"
 #include "hostmem.h"
 #include "ledger.h"
@@ -56,6 +58,12 @@ struct testbed {
 	int kicked;               /* the NIC asked for cdna_nic_run */
 	uint64_t runs;            /* cdna_nic_run calls */
 	int self_tested;          /* the --self-test fault was made */
+
+	/* Protected mode: the guests' domains and the hypervisor core. */
+	struct tb_domains dom;
+	struct cdna_hv *hv;
+	uint32_t hv_news;         /* contexts the core notified */
+	uint64_t hv_notifies;
 };
 
 /* board.c */
@@ -75,6 +83,8 @@ uint32_t board_take_irqs(struct testbed *tb);
 void board_service(struct testbed *tb, const struct tb_rx_sink *sink,
 		   uint32_t taken);
 void board_free(struct testbed *tb);
+/* Protected mode: a dom0 (privileged) call into the hypervisor core. */
+long board_dom0_op(struct testbed *tb, unsigned int cmd, void *op);
 
 struct tb_ctx_stats {
 	uint32_t tx_frames, rx_frames;

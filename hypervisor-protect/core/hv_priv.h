@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv_priv.h - the core's state, shared by its files:
+ *   hv_op.c       the hypercall: copy in, check the caller, dispatch
+ *   hv_enqueue.c  descriptor validation, references, lazy release, query
+ *   hv_ctx.c      register-NIC, assign, revoke, statistics, domain death
+ *   hv_irq.c      the interrupt vector to per-domain notifications
+ */
+#ifndef CDNA_HV_PRIV_H
+#define CDNA_HV_PRIV_H
+
+#include <string.h>
+
+#include "cdna_hv.h"
+
+enum hv_ctx_state {
+	HV_CTX_FREE = 0,   /* no owner; the NIC has it stopped */
+	HV_CTX_RUNNING,    /* assigned and enabled */
+	HV_CTX_REVOKING,   /* revoke asked, the NIC has not stopped in
+			    * time: references kept, owner cut off */
+};
+
+/* One ring as the hypervisor keeps it. */
+struct hv_ring {
+	uint8_t *slots;    /* CDNA_RING_SLOTS descriptors (hypervisor page) */
+	uint64_t maddr;
+	uint32_t prod;     /* descriptors written (free-running) */
+	uint32_t clean;    /* descriptors whose page reference is dropped */
+	/* The frame each slot's reference is held on, valid for indexes
+	 * clean..prod-1. */
+	uint64_t frame[CDNA_RING_SLOTS];
+};
+
+struct hv_ctx {
+	uint32_t state;           /* enum hv_ctx_state */
+	uint16_t owner;           /* CDNA_DOMID_NONE when free */
+	uint32_t seq_base;
+	uint32_t port;            /* notification channel in the owner */
+	uint8_t mac[6];
+	struct hv_ring ring[2];   /* CDNA_RING_TX, CDNA_RING_RX */
+	uint8_t *status;          /* struct cdna_ctx_status (hypervisor page) */
+	uint64_t status_maddr;
+	/* A TX frame whose last fragment (EOP) has not come yet. */
+	uint32_t tx_open_len, tx_open_frags;
+	uint32_t refs_held;
+	uint64_t enqueues, descs;
+	uint32_t refused[CDNA_HV_REFUSAL_NUM];
+	uint32_t bad_cons;        /* status indexes past the producer */
+};
+
+struct cdna_hv {
+	struct cdna_hv_platform plat;
+	int nic_registered;
+	uint64_t bar0;
+	uint32_t num_ctx;
+	uint8_t *intvec;          /* struct cdna_intvec (hypervisor page) */
+	uint64_t intvec_maddr;
+	uint32_t int_cons;
+	uint32_t seq_next;        /* feeds the next seq_base */
+	uint32_t refs_held;
+	uint64_t spurious;        /* vector bits for contexts with no owner */
+	uint32_t refused[CDNA_HV_REFUSAL_NUM]; /* against no context */
+	struct hv_ctx ctx[CDNA_NUM_CTX];
+};
+
+/* Little-endian words in hypervisor memory the NIC shares. */
+static inline uint32_t hv_rd32(const volatile uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline void hv_wr32(volatile uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Count a refusal on ctx (or against no context when ctx is NULL) and
+ * return the error code given. */
+static inline long hv_refuse(struct cdna_hv *hv, struct hv_ctx *ctx,
+			     enum cdna_hv_refusal why, long err)
+{
+	if (ctx)
+		ctx->refused[why]++;
+	else
+		hv->refused[why]++;
+	return err;
+}
+
+/* The context numbered n if it exists, else NULL. */
+static inline struct hv_ctx *hv_ctx_get(struct cdna_hv *hv, uint32_t n)
+{
+	return hv->nic_registered && n < hv->num_ctx ? &hv->ctx[n] : NULL;
+}
+
+/* hv_enqueue.c */
+long hv_enqueue(struct cdna_hv *hv, const struct cdna_hv_caller *who,
+		struct cdna_op_enqueue *op);
+long hv_query(struct cdna_hv *hv, const struct cdna_hv_caller *who,
+	      struct cdna_op_query *op);
+/* Drop the references of descriptors the NIC has consumed; all of them
+ * with all set (the NIC has stopped). */
+void hv_release(struct cdna_hv *hv, struct hv_ctx *ctx, int all);
+
+/* hv_ctx.c */
+long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op);
+long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
+	       struct cdna_op_assign *op);
+long hv_revoke(struct cdna_hv *hv, struct cdna_op_revoke *op);
+long hv_stats(struct cdna_hv *hv, struct cdna_op_stats *op);
+
+#endif /* CDNA_HV_PRIV_H */
