@@ -82,9 +82,13 @@ static enum cdna_hv_refusal check_buf(const struct hv_ctx *ctx, unsigned r,
 	if (r == CDNA_RING_TX) {
 		uint32_t len = ctx->tx_open_len + b->len;
 
+		int eop = b->flags & CDNA_DESC_EOP;
+
+		/* A fragment that is not the last must leave room for the
+		 * last one within CDNA_MAX_FRAGS. */
 		if (len > CDNA_MAX_FRAME ||
-		    ctx->tx_open_frags + 1 > CDNA_MAX_FRAGS ||
-		    ((b->flags & CDNA_DESC_EOP) && len < CDNA_MIN_FRAME))
+		    ctx->tx_open_frags + 1 + !eop > CDNA_MAX_FRAGS ||
+		    (eop && len < CDNA_MIN_FRAME))
 			return CDNA_HV_BAD_LEN;
 	}
 	if (ring->prod - ring->clean >= CDNA_RING_SLOTS)
