@@ -28,6 +28,7 @@ include mk/model.mk
 include mk/protect.mk
 include mk/firmware.mk
 include mk/testbed.mk
+include mk/protection.mk
 include mk/bench.mk
 include mk/platform.mk
 include mk/tests.mk

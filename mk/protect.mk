@@ -27,3 +27,4 @@ $(TEST_HV_CORE): $(BUILD)/obj/tests/unit/test_hv_core.o $(HV_FAKE_OBJS) \
 	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
 
 UNIT_TESTS += $(TEST_HV_CORE)
+

@@ -291,6 +291,8 @@ static void hvp_relax(void *opaque)
 {
 	struct testbed *tb = tb_of_dom(opaque);
 
+	if (tb->relax_hook)
+		tb->relax_hook(tb);
 	cdna_nic_run(tb->nic);
 	tb->runs++;
 	tb_clock_run(&tb->clock);

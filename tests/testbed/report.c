@@ -91,9 +91,17 @@ static void check_hypervisor(struct testbed *tb)
 				     g->tx_prod - g->tx_done);
 		held += st.refs_held;
 	}
+	for (unsigned c = 0; c < CDNA_NUM_CTX; c++) {
+		struct cdna_op_stats st = { .ctx = (uint16_t)c };
+
+		if (tb->foreign_ctx & (1u << c) &&
+		    board_dom0_op(tb, CDNA_OP_STATS, &st) == 0)
+			held += st.refs_held;
+	}
 	if (held != dom_refs(&tb->dom) || tb->dom.bad_puts ||
-	    tb->dom.bad_maps || tb->dom.refused_writes ||
-	    tb->dom.refused_doorbells)
+	    tb->dom.bad_maps || (!tb->foreign_ctx &&
+				 (tb->dom.refused_writes ||
+				  tb->dom.refused_doorbells)))
 		ledger_error(&tb->ledger, TB_ERR_DRIVER, "page accounting: "
 			     "core holds %" PRIu64 " references, pages count %"
 			     PRIu64 "; %" PRIu64 " bad puts, %" PRIu64 " bad "
@@ -156,6 +164,8 @@ void report_check(struct testbed *tb)
 	for (unsigned c = tb->nguests; c < CDNA_NUM_CTX; c++) {
 		struct tb_ctx_stats st;
 
+		if (tb->foreign_ctx & (1u << c))
+			continue;
 		board_ctx_stats(tb, c, &st);
 		if (st.tx_frames || st.rx_frames || st.refused_total ||
 		    st.dropped_total)

@@ -64,6 +64,15 @@ struct testbed {
 	struct cdna_hv *hv;
 	uint32_t hv_news;         /* contexts the core notified */
 	uint64_t hv_notifies;
+
+	/* Hooks for tests/protection/: once per traffic step, before the
+	 * doorbells; and while the hypervisor waits on the NIC. */
+	void (*step_hook)(struct testbed *tb);
+	void (*relax_hook)(struct testbed *tb);
+	void *hook_arg;
+	/* Contexts someone else drives (a hostile guest): the end-of-run
+	 * checks leave them, and the refusals they cause, to that someone. */
+	uint32_t foreign_ctx;
 };
 
 /* board.c */

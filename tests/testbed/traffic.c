@@ -305,6 +305,8 @@ void traffic_run(struct testbed *tb)
 			break;
 		}
 		masked = irq_mask_some(tb);
+		if (tb->step_hook)
+			tb->step_hook(tb);
 		for (unsigned c = 0; c < tb->nguests; c++)
 			guest_tx_doorbell(&tb->guest[c]);
 		if (board_drain(tb))

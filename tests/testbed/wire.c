@@ -104,9 +104,14 @@ void wire_from_nic(struct tb_wire *w, struct tb_clock *clock,
 		   const uint8_t *frame, size_t len)
 {
 	capture(w, tb_clock_frame(clock, (uint32_t)len), frame, len);
+	if (w->tap)
+		w->tap(w->tap_arg, frame, len);
 	w->from_nic++;
 	w->from_nic_bytes += len;
-	if (w->ledger)
+	if (w->has_untracked && len >= 12 &&
+	    !memcmp(frame + 6, w->untracked_src, 6))
+		w->from_untracked++;
+	else if (w->ledger)
 		ledger_receive(w->ledger, TB_WIRE, frame, len);
 	else if (w->want_len && len != w->want_len)
 		w->bad_len++;

@@ -33,6 +33,14 @@ struct tb_wire {
 	uint64_t from_nic, from_nic_bytes; /* frames the NIC transmitted */
 	uint64_t refused;         /* cdna_nic_receive said dropped */
 	uint64_t bad_len;         /* benchmark: frames of another length */
+	/* Frames the NIC sends from this source MAC are counted here and
+	 * kept out of the ledger: a hostile guest's (tests/protection/). */
+	uint8_t untracked_src[6];
+	int has_untracked;
+	uint64_t from_untracked;
+	/* Called for every frame the NIC sends, before it is counted. */
+	void (*tap)(void *arg, const uint8_t *frame, size_t len);
+	void *tap_arg;
 };
 
 /* pcap_path may be NULL.  0, or -1 with a sentence in err. */

@@ -1,0 +1,25 @@
+# protection.mk - the DMA-protection suite, fast tier (tests/protection/):
+# the testbed's pieces (mk/testbed.mk, included before) in protected mode
+# with one hostile guest.
+#   make check-protection   run it: a table and one line per attack
+PROTECT_SRCS := tests/protection/scene.c tests/protection/attacks.c \
+	tests/protection/suite.c
+PROTECT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(PROTECT_SRCS))
+CDNA_PROTECT := $(BUILD)/bin/cdna-protect
+
+$(PROTECT_OBJS): $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihw-model/core -Ifirmware/image \
+		-Ihypervisor-protect/core -Itests/testbed -c $< -o $@
+
+# Every testbed object but its main().
+$(CDNA_PROTECT): $(PROTECT_OBJS) $(HV_CORE_OBJS) $(NIC_MODEL_OBJS) \
+		$(filter-out %/main.o,$(TESTBED_OBJS))
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -lpcap -o $@
+
+.PHONY: check-protection
+check-protection: deps $(CDNA_PROTECT) firmware
+	@BUILD=$(BUILD) $(CDNA_PROTECT)
+
+UNIT_TESTS += $(CDNA_PROTECT)
