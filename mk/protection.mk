@@ -23,3 +23,20 @@ check-protection: deps $(CDNA_PROTECT) firmware
 	@BUILD=$(BUILD) $(CDNA_PROTECT)
 
 UNIT_TESTS += $(CDNA_PROTECT)
+
+# What protection costs (tests/bench/bench-protect.sh).
+HV_BENCH := $(BUILD)/bin/hv-bench
+
+$(BUILD)/obj/tests/bench/hv_bench.o: tests/bench/hv_bench.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihypervisor-protect/core -Ihw-model/core \
+		-Itests/testbed -Itests/lib -c $< -o $@
+
+$(HV_BENCH): $(BUILD)/obj/tests/bench/hv_bench.o $(HV_FAKE_OBJS) \
+		$(HV_CORE_OBJS) $(NIC_MODEL_OBJS)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -o $@
+
+.PHONY: bench-protect
+bench-protect: deps $(HV_BENCH) $(CDNA_TESTBED) firmware
+	@tests/bench/bench-protect.sh $(HV_BENCH) $(CDNA_TESTBED)
