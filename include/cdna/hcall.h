@@ -70,8 +70,9 @@
  * reason that applies is counted.
  */
 enum cdna_hv_refusal {
-	CDNA_HV_NOT_OWNER = 0, /* context not assigned to the caller */
-	CDNA_HV_NOT_RUNNING,   /* context revoked or being revoked */
+	CDNA_HV_NOT_OWNER = 0, /* context not assigned to the caller
+				* (-CDNA_EPERM) */
+	CDNA_HV_NOT_RUNNING,   /* context being revoked (-CDNA_EBUSY) */
 	CDNA_HV_BAD_ARG,       /* bad ring, count, flags, or unreadable list */
 	CDNA_HV_BAD_LEN,       /* length 0, > page, or frame > max */
 	CDNA_HV_CROSSES_PAGE,  /* buffer crosses a page boundary */
@@ -166,9 +167,14 @@ struct cdna_op_revoke {
 	uint32_t pad1;
 };
 
-/* CDNA_OP_STATS: the hypervisor's view of one context. */
+/*
+ * CDNA_OP_STATS: the hypervisor's view of one context; with ctx
+ * CDNA_CTX_ANY, the whole hypervisor: domid 0xffff, refs_held over all
+ * contexts, refused[] the refusals counted against no context (a context
+ * number that does not exist, management commands from a guest).
+ */
 struct cdna_op_stats {
-	uint16_t ctx;        /* IN */
+	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY */
 	uint16_t domid;      /* OUT owner, 0xffff if none */
 	uint32_t state;      /* OUT CDNA_CTX_STATE_* */
 	uint64_t enqueues;   /* OUT ENQUEUE calls */

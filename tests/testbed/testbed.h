@@ -12,6 +12,7 @@
  *   frame.c    what frames look like; ledger.c who got which
  *   traffic.c  the verifying run; bench.c the throughput run
  *   report.c   end of run: counters compared and printed
+ *   domains.c  protected mode: simulated domains, pages, mappings
  *
  * What a verifying run holds the NIC to: every frame reaches exactly its
  * receivers, byte for byte, once, in its source's order (ledger.c); RX
