@@ -35,6 +35,8 @@
 #define STATUS(c)    (RING_TX(c) + 0x2000)
 #define BUF(c, i)    (RING_TX(c) + 0x4000 + 0x800ull * (i))
 #define SEQ_BASE(c)  (0x51000000u + (c) * 0x100u)
+#define MSI_ADDR     0x600000ull   /* MSI aimed at RAM: the test sees it */
+#define MSI_DATA     0xcd4a
 
 /* How long the device gets for anything (the firmware boots in ms). */
 #define TIMEOUT_US   (5 * G_USEC_PER_SEC)
@@ -91,26 +93,42 @@ static char *flash_copy(void)
     return path;
 }
 
-static Nic *nic_start(void)
+/*
+ * QEMU on machine with the far end of the wire on n->sock and a copy of
+ * the flash in n->flash; with_nic: and the NIC, mapped; extra: more
+ * arguments (an -object).
+ */
+static Nic *nic_boot(const char *machine, bool with_nic, const char *extra)
 {
     Nic *n = g_new0(Nic, 1);
     const char *bios = g_getenv("CDNA_BIOS_DIR");
     struct timeval tv = { .tv_sec = 5 };
+    g_autofree char *nic = NULL;
     int sv[2];
 
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     n->sock = sv[0];
     setsockopt(n->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     n->flash = flash_copy();
-    n->qts = qtest_initf("-machine q35 -nodefaults -L %s "
-                         "-netdev socket,fd=%d,id=n0 "
-                         "-device cdna,netdev=n0,contexts=%d,mac=%s,flash=%s",
-                         bios ? bios : "/usr/share/seabios", sv[1],
-                         CONTEXTS, MAC_STR, n->flash);
+    nic = with_nic ? g_strdup_printf("-device cdna,netdev=n0,contexts=%d,"
+                                     "mac=%s,flash=%s", CONTEXTS, MAC_STR,
+                                     n->flash)
+                   : g_strdup("");
+    n->qts = qtest_initf("-machine %s -nodefaults -L %s "
+                         "-netdev socket,fd=%d,id=n0 %s %s", machine,
+                         bios ? bios : "/usr/share/seabios", sv[1], nic,
+                         extra);
     close(sv[1]);
     n->bus = qpci_new_pc(n->qts, NULL);
-    nic_map(n);
+    if (with_nic) {
+        nic_map(n);
+    }
     return n;
+}
+
+static Nic *nic_start(void)
+{
+    return nic_boot("q35", true, "");
 }
 
 static void nic_stop(Nic *n)
@@ -253,6 +271,94 @@ static void make_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src,
     memset(f + 14, fill, 46);
 }
 
+/* The far end sends f: the socket netdev frames it with its length. */
+static void wire_send(Nic *n, const uint8_t *f, size_t len)
+{
+    uint32_t len_be = htonl(len);
+
+    g_assert_cmpint(send(n->sock, &len_be, 4, 0), ==, 4);
+    g_assert_cmpint(send(n->sock, f, len, 0), ==, len);
+}
+
+/* The far end receives one frame of want_len bytes into f. */
+static void wire_recv(Nic *n, uint8_t *f, size_t want_len)
+{
+    uint32_t len_be;
+
+    g_assert_cmpint(recv(n->sock, &len_be, 4, MSG_WAITALL), ==, 4);
+    g_assert_cmpuint(ntohl(len_be), ==, want_len);
+    g_assert_cmpint(recv(n->sock, f, want_len, MSG_WAITALL), ==, want_len);
+}
+
+/* Context c sends a 60-byte frame to the far end, as frame f. */
+static void ctx_send(Nic *n, uint32_t c, uint8_t *f)
+{
+    uint8_t mac[6];
+
+    ctx_mac(c, mac);
+    make_frame(f, far_mac, mac, 0x5a);
+    qtest_memwrite(n->qts, BUF(c, 0), f, 60);
+    put_desc(n, RING_TX(c), 0, BUF(c, 0), 60, CDNA_DESC_EOP, SEQ_BASE(c));
+    bar0_wr(n, c, CTX_TX_PROD, 1);
+}
+
+/* Context c posts one receive buffer and the far end sends it frame f. */
+static void ctx_receive(Nic *n, uint32_t c, uint8_t *f)
+{
+    uint8_t mac[6];
+
+    ctx_mac(c, mac);
+    put_desc(n, RING_RX(c), 0, BUF(c, 0), 2048, 0, SEQ_BASE(c));
+    bar0_wr(n, c, CTX_RX_PROD, 1);
+    make_frame(f, mac, far_mac, 0xa5);
+    wire_send(n, f, 60);
+    g_assert_true(wait_mem(n, STATUS(c) + CDNA_STATUS_OFF_RX_CONS, 1));
+}
+
+/* The QEMU process under test: this test's child. */
+static pid_t qemu_pid(void)
+{
+    g_autofree char *self = g_strdup_printf("%d", getpid());
+    GDir *proc = g_dir_open("/proc", 0, NULL);
+    const char *e;
+    pid_t pid = 0;
+
+    g_assert(proc != NULL);
+    while (!pid && (e = g_dir_read_name(proc))) {
+        g_autofree char *path = g_strdup_printf("/proc/%s/stat", e);
+        g_autofree char *stat = NULL;
+        char *paren;
+        int ppid;
+
+        if (!g_ascii_isdigit(e[0]) ||
+            !g_file_get_contents(path, &stat, NULL, NULL) ||
+            !(paren = strrchr(stat, ')')) ||
+            sscanf(paren + 2, "%*c %d", &ppid) != 1) {
+            continue;
+        }
+        if (ppid == getpid()) {
+            pid = atoi(e);
+        }
+    }
+    g_dir_close(proc);
+    g_assert_cmpint(pid, >, 0);
+    return pid;
+}
+
+static unsigned thread_count(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/task", pid);
+    GDir *d = g_dir_open(path, 0, NULL);
+    unsigned n = 0;
+
+    g_assert(d != NULL);
+    while (g_dir_read_name(d)) {
+        n++;
+    }
+    g_dir_close(d);
+    return n;
+}
+
 /* ---- tests ------------------------------------------------------------- */
 
 static void test_pci_identity_and_bars(void)
@@ -309,46 +415,57 @@ static void test_firmware_runs_after_boot(void)
 static void test_tx_frame_reaches_the_netdev(void)
 {
     Nic *n = nic_start();
-    uint8_t mac[6], f[60], got[CDNA_MAX_FRAME];
-    uint32_t len_be;
+    uint8_t f[60], got[60];
 
     wait_running(n);
     ctx_enable(n, 1);
-    ctx_mac(1, mac);
-    make_frame(f, far_mac, mac, 0x5a);
-    qtest_memwrite(n->qts, BUF(1, 0), f, sizeof(f));
-    put_desc(n, RING_TX(1), 0, BUF(1, 0), sizeof(f), CDNA_DESC_EOP,
-             SEQ_BASE(1));
-    bar0_wr(n, 1, CTX_TX_PROD, 1);
-
-    /* The socket netdev frames each packet with its length, big-endian. */
-    g_assert_cmpint(recv(n->sock, &len_be, 4, MSG_WAITALL), ==, 4);
-    g_assert_cmpuint(ntohl(len_be), ==, sizeof(f));
-    g_assert_cmpint(recv(n->sock, got, sizeof(f), MSG_WAITALL), ==,
-                    sizeof(f));
-    g_assert_cmpmem(got, sizeof(f), f, sizeof(f));
+    ctx_send(n, 1, f);
+    wire_recv(n, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), f, sizeof(f));
     g_assert_true(wait_mem(n, STATUS(1) + CDNA_STATUS_OFF_TX_CONS, 1));
     g_assert_cmpuint(bar2_rd(n, MGMT_STATS(1) + STAT_TX_FRAMES), ==, 1);
     nic_stop(n);
 }
 
+/* The NIC is a plain QEMU NIC client: netdev filters see its frames. */
+static void test_tx_frame_is_seen_by_filter_dump(void)
+{
+    g_autofree char *pcap = NULL;
+    g_autofree char *args = NULL;
+    g_autofree gchar *dump = NULL;
+    uint8_t f[60], got[60];
+    gsize len;
+    Nic *n;
+    int fd;
+
+    fd = g_file_open_tmp("cdna-dump-XXXXXX.pcap", &pcap, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    args = g_strdup_printf("-object filter-dump,id=d0,netdev=n0,file=%s",
+                           pcap);
+    n = nic_boot("q35", true, args);
+    wait_running(n);
+    ctx_enable(n, 1);
+    ctx_send(n, 1, f);
+    wire_recv(n, got, sizeof(got));
+    nic_stop(n);
+    /* pcap: a 24-byte file header, a 16-byte record header, the frame. */
+    g_assert_true(g_file_get_contents(pcap, &dump, &len, NULL));
+    unlink(pcap);
+    g_assert_cmpuint(len, ==, 24 + 16 + sizeof(f));
+    g_assert_cmpmem(dump + 40, sizeof(f), f, sizeof(f));
+}
+
 static void test_rx_frame_reaches_its_context(void)
 {
     Nic *n = nic_start();
-    uint8_t mac[6], f[60], got[60];
-    uint32_t len_be = htonl(sizeof(f)), wb;
+    uint8_t f[60], got[60];
+    uint32_t wb;
 
     wait_running(n);
     ctx_enable(n, 0);
     ctx_enable(n, 2);
-    ctx_mac(2, mac);
-    put_desc(n, RING_RX(2), 0, BUF(2, 0), 2048, 0, SEQ_BASE(2));
-    bar0_wr(n, 2, CTX_RX_PROD, 1);
-    make_frame(f, mac, far_mac, 0xa5);
-    g_assert_cmpint(send(n->sock, &len_be, 4, 0), ==, 4);
-    g_assert_cmpint(send(n->sock, f, sizeof(f), 0), ==, sizeof(f));
-
-    g_assert_true(wait_mem(n, STATUS(2) + CDNA_STATUS_OFF_RX_CONS, 1));
+    ctx_receive(n, 2, f);
     wb = qtest_readl(n->qts, RING_RX(2) + CDNA_DESC_OFF_LEN);
     g_assert_cmpuint(wb & 0xffff, ==, sizeof(f));
     g_assert_cmphex(wb >> 16, ==, CDNA_DESC_DONE | CDNA_DESC_EOP);
@@ -359,6 +476,67 @@ static void test_rx_frame_reaches_its_context(void)
                      ==, 0);
     /* The interrupt vector has an entry that names context 2. */
     g_assert_true(wait_intvec_names(n, 2));
+    nic_stop(n);
+}
+
+/* Whether any of the IOAPIC lines PCI INTx can reach (16..23) is high. */
+static bool intx_high(Nic *n)
+{
+    for (int i = 16; i < 24; i++) {
+        if (qtest_get_irq(n->qts, i)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Without MSI the NIC asserts INTx while the vector holds unread
+ * entries, and lowers it when the host's HV_INT_CONS catches up. */
+static void test_intx_follows_the_interrupt_vector(void)
+{
+    Nic *n = nic_start();
+    gint64 end = g_get_monotonic_time() + TIMEOUT_US;
+    uint8_t f[60];
+
+    qtest_irq_intercept_in(n->qts, "ioapic");
+    wait_running(n);
+    ctx_enable(n, 2);
+    g_assert_false(intx_high(n));
+    ctx_receive(n, 2, f);
+    g_assert_true(wait_intvec_names(n, 2));
+    while (!intx_high(n)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+    bar2_wr(n, CDNA_BAR2_HV + HV_INT_CONS, qtest_readl(n->qts, INTVEC));
+    while (intx_high(n)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+    nic_stop(n);
+}
+
+/* With MSI on, an interrupt is a message: aimed at RAM here, so that
+ * the test sees it land. */
+static void test_msi_message_is_written(void)
+{
+    Nic *n = nic_start();
+    uint8_t cap = qpci_find_capability(n->dev, PCI_CAP_ID_MSI, 0);
+    uint8_t f[60];
+
+    qtest_irq_intercept_in(n->qts, "ioapic");
+    wait_running(n);
+    qpci_config_writel(n->dev, cap + PCI_MSI_ADDRESS_LO, MSI_ADDR);
+    qpci_config_writel(n->dev, cap + PCI_MSI_ADDRESS_HI, 0);
+    qpci_config_writew(n->dev, cap + PCI_MSI_DATA_64, MSI_DATA);
+    qpci_config_writew(n->dev, cap + PCI_MSI_FLAGS,
+                       qpci_config_readw(n->dev, cap + PCI_MSI_FLAGS) |
+                       PCI_MSI_FLAGS_ENABLE);
+    qtest_writel(n->qts, MSI_ADDR, 0);
+    ctx_enable(n, 2);
+    ctx_receive(n, 2, f);
+    g_assert_true(wait_mem(n, MSI_ADDR, MSI_DATA));
+    g_assert_false(intx_high(n));
     nic_stop(n);
 }
 
@@ -419,6 +597,30 @@ static void test_dma_to_its_own_bar_is_refused(void)
     nic_stop(n);
 }
 
+/*
+ * Hot-unplug (ACPI, on the pc machine) stops and joins the NIC thread and
+ * frees the core: the QEMU process is left with the threads it had
+ * before the NIC came, and keeps running.
+ */
+static void test_unplug_leaves_no_thread_behind(void)
+{
+    Nic *n = nic_boot("pc", false, "");
+    pid_t pid = qemu_pid();
+    unsigned before = thread_count(pid);
+
+    qtest_qmp_device_add(n->qts, "cdna", "nic0",
+                         "{'addr': '0x5', 'netdev': 'n0', 'flash': %s}",
+                         n->flash);
+    nic_map(n);
+    wait_running(n);
+    /* The NIC thread and the model's watchdog. */
+    g_assert_cmpuint(thread_count(pid), ==, before + 2);
+    qpci_unplug_acpi_device_test(n->qts, "nic0", 0x5);
+    g_assert_cmpuint(thread_count(pid), ==, before);
+    qtest_qmp_assert_success(n->qts, "{'execute': 'query-status'}");
+    nic_stop(n);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -428,13 +630,21 @@ int main(int argc, char **argv)
                    test_firmware_runs_after_boot);
     qtest_add_func("/cdna/tx/frame-reaches-the-netdev",
                    test_tx_frame_reaches_the_netdev);
+    qtest_add_func("/cdna/tx/frame-is-seen-by-filter-dump",
+                   test_tx_frame_is_seen_by_filter_dump);
     qtest_add_func("/cdna/rx/frame-reaches-its-context",
                    test_rx_frame_reaches_its_context);
+    qtest_add_func("/cdna/irq/intx-follows-the-vector",
+                   test_intx_follows_the_interrupt_vector);
+    qtest_add_func("/cdna/irq/msi-message-is-written",
+                   test_msi_message_is_written);
     qtest_add_func("/cdna/reset/nic-ctrl",
                    test_nic_ctrl_reset_reboots_and_disables_contexts);
     qtest_add_func("/cdna/reset/device",
                    test_device_reset_reboots_and_disables_contexts);
     qtest_add_func("/cdna/dma/own-bar-is-refused",
                    test_dma_to_its_own_bar_is_refused);
+    qtest_add_func("/cdna/hotplug/unplug-leaves-no-thread-behind",
+                   test_unplug_leaves_no_thread_behind);
     return g_test_run();
 }
