@@ -33,7 +33,7 @@ build_qemu() {
     apply_series "$REPO_DIR/hw-model/qemu/patches" "$stage" "$log"
     # The NIC model, built by the project's own Makefile (never by meson).
     run_step "qemu: NIC model archive" "$log" $NICE make -C "$REPO_DIR" \
-        --no-print-directory -j"$JOBS" deps nic-lib
+        --no-print-directory -j"$JOBS" nic-lib
     mkdir -p "$stage/hw/net/cdna/include/cdna"
     cp "$REPO_DIR/hw-model/qemu/cdna.c" "$stage/hw/net/cdna.c"
     cp "$REPO_DIR/build/lib/libcdna-nic.a" "$stage/hw/net/cdna/"

@@ -246,8 +246,10 @@ static void cdna_bh(void *opaque)
         qemu_send_packet(nc, f->data, f->len);
         g_free(f);
     }
-    /* An MSI per batch of raises: the host reads the whole vector. */
+    /* An MSI per batch of raises: the host reads the whole vector.  INTx
+     * stays low while MSI is on, even if it was high when MSI came on. */
     if (msi_enabled(d)) {
+        pci_set_irq(d, 0);
         if (raised) {
             msi_notify(d, 0);
         }
