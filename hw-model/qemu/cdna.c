@@ -85,7 +85,7 @@ struct CdnaState {
     bool stopping;        /* unrealize: the NIC thread ends */
     bool irq_raised;      /* an interrupt to deliver (MSI) */
     int irq_level;        /* the line as the core wants it (INTx) */
-    bool rx_blocked;      /* can_receive said no: flush after a run */
+    bool rx_blocked;      /* receive asked for room: flush after a run */
     bool rx_flush;        /* the bottom half flushes queued frames */
     QSIMPLEQ_HEAD(, CdnaTxFrame) txq;
     unsigned txq_len;
@@ -353,17 +353,24 @@ static const MemoryRegionOps cdna_bar2_ops = {
 
 /* ---- the wire ---------------------------------------------------------- */
 
-static bool cdna_can_receive(NetClientState *nc)
+/*
+ * Whether the MAC has a free receive slot.  Asking also arms the flush:
+ * the NIC thread schedules qemu_flush_queued_packets() after its next run
+ * (which is what frees slots).  Armed before the question, so a run that
+ * frees slots in between is either seen by the question or followed by a
+ * flush: a queued frame never waits for an unrelated kick.
+ */
+static bool cdna_rx_space(CdnaState *s)
 {
-    CdnaState *s = qemu_get_nic_opaque(nc);
-
-    if (cdna_nic_can_receive(s->core)) {
-        return true;
-    }
     qemu_mutex_lock(&s->lock);
     s->rx_blocked = true;
     qemu_mutex_unlock(&s->lock);
-    return false;
+    return cdna_nic_can_receive(s->core) > 0;
+}
+
+static bool cdna_can_receive(NetClientState *nc)
+{
+    return cdna_rx_space(qemu_get_nic_opaque(nc));
 }
 
 static ssize_t cdna_receive(NetClientState *nc, const uint8_t *buf,
@@ -371,6 +378,14 @@ static ssize_t cdna_receive(NetClientState *nc, const uint8_t *buf,
 {
     CdnaState *s = qemu_get_nic_opaque(nc);
 
+    /*
+     * The net layer flushes its queue without asking can_receive first:
+     * 0 keeps the frame queued (and the backend paused) until the flush
+     * after the NIC made room.
+     */
+    if (!cdna_rx_space(s)) {
+        return 0;
+    }
     /* Taken or dropped (and counted by the NIC): consumed either way. */
     cdna_nic_receive(s->core, buf, size);
     return size;
