@@ -246,8 +246,10 @@ static void cdna_bh(void *opaque)
         qemu_send_packet(nc, f->data, f->len);
         g_free(f);
     }
-    /* An MSI per batch of raises: the host reads the whole vector.  INTx
-     * stays low while MSI is on, even if it was high when MSI came on. */
+    /*
+     * An MSI per batch of raises: the host reads the whole vector.  INTx
+     * stays low while MSI is on, even if it was high when MSI came on.
+     */
     if (msi_enabled(d)) {
         pci_set_irq(d, 0);
         if (raised) {
@@ -277,8 +279,10 @@ static void *cdna_thread(void *opaque)
         qemu_mutex_unlock(&s->lock);
         until = cdna_nic_run(s->core);
         qemu_mutex_lock(&s->lock);
-        /* The run may have freed receive slots for frames the net layer
-         * queued when can_receive said no. */
+        /*
+         * The run may have freed receive slots for frames the net layer
+         * queued while the MAC was full (see cdna_rx_space()).
+         */
         if (s->rx_blocked) {
             s->rx_blocked = false;
             s->rx_flush = true;
@@ -515,8 +519,10 @@ static void cdna_unrealize(PCIDevice *pci_dev)
         qemu_thread_join(&s->thread);
         s->thread_started = false;
     }
-    /* No callback can come any more: vCPUs are out (BQL), the thread is
-     * gone. */
+    /*
+     * No callback can come any more: vCPUs are out (BQL), the thread is
+     * gone.
+     */
     qemu_del_nic(s->nic);
     cdna_nic_free(s->core);
     s->core = NULL;
@@ -532,8 +538,10 @@ static void cdna_reset(DeviceState *dev)
 {
     CdnaState *s = CDNA(dev);
 
-    /* The PCI core lowers INTx and resets MSI; an interrupt the NIC
-     * raised before the reset must not be delivered after it. */
+    /*
+     * The PCI core lowers INTx and resets MSI; an interrupt the NIC
+     * raised before the reset must not be delivered after it.
+     */
     qemu_mutex_lock(&s->lock);
     s->irq_raised = false;
     s->irq_level = 0;

@@ -333,12 +333,13 @@ static pid_t qemu_pid(void)
         int ppid;
 
         if (!g_ascii_isdigit(e[0]) ||
-            !g_file_get_contents(path, &stat, NULL, NULL) ||
-            !(paren = strrchr(stat, ')')) ||
-            sscanf(paren + 2, "%*c %d", &ppid) != 1) {
+            !g_file_get_contents(path, &stat, NULL, NULL)) {
             continue;
         }
-        if (ppid == getpid()) {
+        /* pid (comm) state ppid ...: comm may hold spaces and parens. */
+        paren = strrchr(stat, ')');
+        if (paren && sscanf(paren + 2, "%*c %d", &ppid) == 1 &&
+            ppid == getpid()) {
             pid = atoi(e);
         }
     }
@@ -547,8 +548,10 @@ static bool intx_high(Nic *n)
     return false;
 }
 
-/* Without MSI the NIC asserts INTx while the vector holds unread
- * entries, and lowers it when the host's HV_INT_CONS catches up. */
+/*
+ * Without MSI the NIC asserts INTx while the vector holds unread
+ * entries, and lowers it when the host's HV_INT_CONS catches up.
+ */
 static void test_intx_follows_the_interrupt_vector(void)
 {
     Nic *n = nic_start();
@@ -573,8 +576,10 @@ static void test_intx_follows_the_interrupt_vector(void)
     nic_stop(n);
 }
 
-/* With MSI on, an interrupt is a message: aimed at RAM here, so that
- * the test sees it land. */
+/*
+ * With MSI on, an interrupt is a message: aimed at RAM here, so that
+ * the test sees it land.
+ */
 static void test_msi_message_is_written(void)
 {
     Nic *n = nic_start();
