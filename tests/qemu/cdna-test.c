@@ -659,6 +659,78 @@ static void test_dma_to_its_own_bar_is_refused(void)
     nic_stop(n);
 }
 
+/* QEMU with only the NIC (its wire unconnected) and the flash file path. */
+static QTestState *boot_with_flash(const char *path)
+{
+    const char *bios = g_getenv("CDNA_BIOS_DIR");
+
+    return qtest_initf("-machine q35 -nodefaults -L %s -device cdna,flash=%s",
+                       bios ? bios : "/usr/share/seabios", path);
+}
+
+static uint32_t mgmt_read(QTestState *qts, uint32_t off)
+{
+    QPCIBus *bus = qpci_new_pc(qts, NULL);
+    QPCIDevice *dev = NULL;
+    QPCIBar bar2;
+    uint32_t v;
+
+    qpci_device_foreach(bus, CDNA_PCI_VENDOR_ID, CDNA_PCI_DEVICE_ID,
+                        save_dev, &dev);
+    g_assert(dev != NULL);
+    qpci_device_enable(dev);
+    bar2 = qpci_iomap(dev, 2, NULL);
+    v = qpci_io_readl(dev, bar2, off);
+    g_free(dev);
+    qpci_free_pc(bus);
+    return v;
+}
+
+/* A flash file that does not exist is created, erased: no firmware. */
+static void test_missing_flash_file_is_created_erased(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("cdna-flash-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "nic.flash", NULL);
+    QTestState *qts;
+    struct stat st;
+
+    qts = boot_with_flash(path);
+    g_assert_cmpuint(mgmt_read(qts, MGMT_FW_STATE), ==, CDNA_FW_STATE_NO_FW);
+    g_assert_cmphex(mgmt_read(qts, MGMT_BOOT_ERROR), ==,
+                    CDNA_IMAGE_EMPTY | CDNA_IMAGE_EMPTY << 8);
+    qtest_quit(qts);
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    /* Two banks of an image's largest size and the bank-table sector. */
+    g_assert_cmpuint(st.st_size, ==, 2 * CDNA_FLASH_BANK_SIZE + 4096);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The flash is a file that outlives QEMU: the next QEMU boots from it. */
+static void test_flash_file_boots_again_after_a_restart(void)
+{
+    g_autofree char *path = flash_copy();
+    g_autofree gchar *before = NULL;
+    g_autofree gchar *after = NULL;
+    gsize before_len, after_len;
+    QTestState *qts;
+
+    g_assert_true(g_file_get_contents(path, &before, &before_len, NULL));
+    for (int boot = 0; boot < 2; boot++) {
+        gint64 end = g_get_monotonic_time() + TIMEOUT_US;
+
+        qts = boot_with_flash(path);
+        while (mgmt_read(qts, MGMT_FW_STATE) != CDNA_FW_STATE_RUNNING) {
+            g_assert_cmpint(g_get_monotonic_time(), <, end);
+            g_usleep(1000);
+        }
+        qtest_quit(qts);
+    }
+    g_assert_true(g_file_get_contents(path, &after, &after_len, NULL));
+    g_assert_cmpmem(after, after_len, before, before_len);
+    unlink(path);
+}
+
 /*
  * Hot-unplug (ACPI, on the pc machine) stops and joins the NIC thread and
  * frees the core: the QEMU process is left with the threads it had
@@ -710,6 +782,10 @@ int main(int argc, char **argv)
                    test_device_reset_reboots_and_disables_contexts);
     qtest_add_func("/cdna/dma/own-bar-is-refused",
                    test_dma_to_its_own_bar_is_refused);
+    qtest_add_func("/cdna/flash/missing-file-is-created-erased",
+                   test_missing_flash_file_is_created_erased);
+    qtest_add_func("/cdna/flash/file-boots-again-after-a-restart",
+                   test_flash_file_boots_again_after_a_restart);
     qtest_add_func("/cdna/hotplug/unplug-leaves-no-thread-behind",
                    test_unplug_leaves_no_thread_behind);
     return g_test_run();
