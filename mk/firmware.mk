@@ -18,9 +18,12 @@ FW_HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/fwhost/%.o,$(FW_LOGIC) firmware/host
 
 FW_ELF := $(BUILD)/firmware/cdna-fw.elf
 FW_IMG := $(BUILD)/firmware/cdna-fw.img
+# A NIC flash file with the image in bank 0 (QEMU: -device cdna,flash=...).
+# The NIC writes its flash file; give each QEMU a copy of this one.
+FW_FLASH := $(BUILD)/firmware/cdna-flash.bin
 
 .PHONY: firmware
-firmware: deps $(FW_IMG) $(BUILD)/bin/cdna-image
+firmware: deps $(FW_IMG) $(FW_FLASH) $(BUILD)/bin/cdna-image
 
 $(BUILD)/arm/%.o: %.c
 	@mkdir -p $(@D)
@@ -33,6 +36,9 @@ $(FW_ELF): $(FW_ARM_OBJS) firmware/arm/link.ld
 $(FW_IMG): $(FW_ELF) $(BUILD)/bin/cdna-image
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-0} $(BUILD)/bin/cdna-image create \
 		--elf $< --version $(FW_VERSION) --name cdna-fw -o $@
+
+$(FW_FLASH): $(FW_IMG) $(BUILD)/bin/cdna-image
+	$(BUILD)/bin/cdna-image flash -o $@ $<
 
 # Host build of the firmware logic (FW_HOST): registers through fw_host_hw.
 $(BUILD)/obj/fwhost/%.o: %.c

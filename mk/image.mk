@@ -28,6 +28,9 @@ $(IMAGE_ALL_OBJS): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware/image -c $< -o $@
 
+# cdna-image flash writes the NIC model's flash file (hw-model/core/cdna_nic.h).
+$(CDNA_IMAGE_OBJ): HOST_CFLAGS += -Ihw-model/core
+
 $(CDNA_IMAGE): $(CDNA_IMAGE_OBJ) $(IMAGE_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@

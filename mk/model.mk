@@ -31,6 +31,21 @@ $(NIC_ISS_OBJ): $(NIC_ISS_WRAP) hw-model/core/iss.syms
 	objcopy --keep-global-symbols=hw-model/core/iss.syms $@.tmp $@
 	@rm -f $@.tmp
 
+# The whole model as one static archive, for platforms that link it in
+# (QEMU: platform/build-qemu.sh copies it into QEMU's hw/net/cdna/ with the
+# headers the glue needs; link it with $(NIC_MODEL_LIBS)).  Deterministic
+# (ar D): the same objects make the same archive, so QEMU relinks only when
+# the model changed.
+NIC_LIB := $(BUILD)/lib/libcdna-nic.a
+
+$(NIC_LIB): $(NIC_MODEL_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcsD $@ $^
+
+.PHONY: nic-lib
+nic-lib: $(NIC_LIB)
+
 # Test firmware that crashes on its first event (memory, undefined
 # instruction, runaway loop), on the real startup code: the model's fault
 # handling is tested against real ARM code, never a simulated crash.

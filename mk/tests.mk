@@ -1,15 +1,25 @@
 # tests.mk - `make check`: every test, then one closing line.
 # Components append their test binaries to UNIT_TESTS and their test
 # scripts to SCRIPT_TESTS; tests/run.sh runs them all and counts.
-#   make check        the fast tier and the system tier (QEMU + Xen + guests;
-#                     needs root, builds the platform or takes it from the cache)
+#   make check        the fast tier, the QEMU tier and the system tier (QEMU +
+#                     Xen + guests; needs root, builds the platform or takes
+#                     it from the cache)
 #   make check-fast   the fast tier only: no root, a few seconds
+#   make check-qemu   the QEMU tier only: the cdna device's qtest against the
+#                     platform's QEMU (needs root to build QEMU once)
+QEMU_TESTS   := tests/qemu/check.sh
 SYSTEM_TESTS := tests/system/check.sh
 
-.PHONY: check check-fast check-unit
+.PHONY: check check-fast check-unit check-qemu
 check: deps
 	@$(MAKE) --no-print-directory check-unit platform
-	@BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SCRIPT_TESTS) $(SYSTEM_TESTS)
+	@BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SCRIPT_TESTS) $(QEMU_TESTS) \
+		$(SYSTEM_TESTS)
+
+check-qemu: deps
+	@$(MAKE) --no-print-directory firmware
+	@$(PLATFORM_ROOT)platform/build.sh qemu
+	@BUILD=$(BUILD) tests/run.sh $(QEMU_TESTS)
 
 check-fast: deps
 	@$(MAKE) --no-print-directory check-unit

@@ -13,8 +13,9 @@ pkgs_for() {
         # libfdt-dev: Debian's +dfsg source has no bundled dtc.
         # gcc-multilib: configure builds the x86 option ROMs (multiboot/linuxboot,
         # needed by -kernel) only when `gcc -m32` links against a 32-bit libgcc.
+        # libunicorn-dev: the cdna NIC model linked into QEMU (its static libunicorn.a).
         qemu) echo gcc gcc-multilib make ninja-build meson pkg-config python3 python3-venv flex bison \
-                   libglib2.0-dev libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev ;;
+                   libglib2.0-dev libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev libunicorn-dev ;;
         # Xen hypervisor only (no tools): compiler, kconfig's flex/bison, python3.
         xen) echo gcc gcc-multilib make python3 flex bison ;;
         # kmod: depmod/modprobe to pick the kept modules; zstd/lz4 for kernels packed with them.

@@ -113,10 +113,16 @@ apply_series() {
 # A patch series feeds a key through its series file and the patches it lists
 # (a README or an unlisted draft beside them does not).
 series_inputs() { echo "$1/series"; patch_series "$1"; }
+# QEMU also holds the cdna NIC: its glue and qtest, and the NIC model linked in
+# as an archive, whose key is the model's sources and the rules that build them.
 qemu_dir() {
     local inputs; mapfile -t inputs < <(series_inputs "$REPO_DIR/hw-model/qemu/patches")
     echo "$CDNA_CACHE/qemu/$(safe_version "$QEMU_SRC_VERSION")-$(hash_inputs \
-        "$PLATFORM_DIR/build-qemu.sh" "${inputs[@]}")"
+        "$PLATFORM_DIR/build-qemu.sh" "${inputs[@]}" \
+        "$REPO_DIR/hw-model/qemu/cdna.c" "$REPO_DIR/tests/qemu/cdna-test.c" \
+        "$REPO_DIR/hw-model/core" "$REPO_DIR/include/cdna" "$REPO_DIR/firmware/image" \
+        "$REPO_DIR/Makefile" "$REPO_DIR/mk/model.mk" "$REPO_DIR/mk/image.mk" \
+        "$REPO_DIR/mk/firmware.mk")"
 }
 xen_dir() {
     local inputs; mapfile -t inputs < <(series_inputs "$REPO_DIR/hypervisor-protect/xen/patches")

@@ -7,6 +7,7 @@
  *                     [--flags N] -o OUT.img
  *   cdna-image verify FILE...
  *   cdna-image info FILE...
+ *   cdna-image flash [--bank1 FILE.img] -o FLASH FILE.img
  *
  * Exit status: 0 success, 1 an image or ELF file is invalid, 2 usage error
  * or a file cannot be read or written.
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cdna_nic.h"   /* the flash file's layout (CDNA_FLASH_*) */
 #include "crc32.h"
 #include "image_check.h"
 
@@ -1010,6 +1012,79 @@ static int cmd_create(int argc, char **argv)
 	return rc;
 }
 
+/* ---- flash ------------------------------------------------------------- */
+
+static const char flash_help[] =
+	"Usage: cdna-image flash [--bank1 FILE.img] -o FLASH FILE.img\n"
+	"Write FLASH, a NIC flash backing file (QEMU's -device cdna,flash=FLASH,\n"
+	"cdna-testbed --flash) with the image FILE.img in bank 0 and, with\n"
+	"--bank1, another image in bank 1; the rest reads erased (0xff).  Both\n"
+	"images must verify.  Exit status as for verify; 2 if FLASH cannot be\n"
+	"written.\n";
+
+/* Put the image at path into the flash at bank, after checking it. */
+static int flash_bank(uint8_t *flash, uint32_t bank, const char *path)
+{
+	struct cdna_image_header h;
+	enum cdna_image_error err;
+	struct file_buf fb;
+
+	char prefix[512];
+
+	snprintf(prefix, sizeof(prefix), "%s: %s: ", cmd_name, path);
+	if (read_file(path, IMAGE_READ_MAX, &fb) < 0)
+		return EXIT_USAGE;
+	if (fb.too_big) {
+		print_too_big(stderr, prefix, &fb);
+		return EXIT_INVALID;
+	}
+	err = cdna_image_check(fb.data, fb.len, &h);
+	if (err != CDNA_IMAGE_OK) {
+		print_failure(stderr, prefix, err, &h, fb.data, fb.len);
+		free(fb.data);
+		return EXIT_INVALID;
+	}
+	memcpy(flash + (size_t)bank * CDNA_FLASH_BANK_SIZE, fb.data, fb.len);
+	free(fb.data);
+	return 0;
+}
+
+static int cmd_flash(int argc, char **argv)
+{
+	const char *out = NULL, *bank1 = NULL, *pos[1];
+	const struct opt opts[] = {
+		{ "output", 'o', &out }, { "bank1", 0, &bank1 },
+		{ NULL, 0, NULL },
+	};
+	uint8_t *flash;
+	int n, rc;
+
+	rc = parse_opts(argc, argv, opts, pos, 1, &n);
+	if (rc == 1) {
+		fputs(flash_help, stdout);
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (n != 1)
+		return usage_error("flash: missing FILE.img (bank 0)");
+	if (!out)
+		return usage_error("flash: missing -o FLASH");
+	flash = malloc(CDNA_FLASH_FILE_SIZE);
+	if (!flash) {
+		say(stderr, "out of memory");
+		return EXIT_USAGE;
+	}
+	memset(flash, 0xff, CDNA_FLASH_FILE_SIZE);
+	rc = flash_bank(flash, 0, pos[0]);
+	if (!rc && bank1)
+		rc = flash_bank(flash, 1, bank1);
+	if (!rc && write_atomic(out, flash, CDNA_FLASH_FILE_SIZE) < 0)
+		rc = EXIT_USAGE;
+	free(flash);
+	return rc;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static const char main_help[] =
@@ -1020,6 +1095,8 @@ static const char main_help[] =
 	"         -o OUT.img                 make an image from a firmware ELF\n"
 	"  verify FILE...                    check images\n"
 	"  info FILE...                      print header fields and check\n"
+	"  flash [--bank1 FILE.img] -o FLASH FILE.img\n"
+	"                                    write a NIC flash file\n"
 	"\n"
 	"'cdna-image COMMAND --help' describes a command.\n"
 	"Exit status: 0 success, 1 invalid image or ELF, 2 usage error or\n"
@@ -1034,10 +1111,11 @@ int main(int argc, char **argv)
 		{ "create", cmd_create },
 		{ "verify", cmd_verify },
 		{ "info", cmd_info },
+		{ "flash", cmd_flash },
 	};
 
 	if (argc < 2)
-		return usage_error("missing command (create, verify or info)");
+		return usage_error("missing command (create, verify, info or flash)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(main_help, stdout);
 		return 0;
@@ -1050,6 +1128,6 @@ int main(int argc, char **argv)
 		}
 	if (argv[1][0] == '-')
 		return usage_error("unknown option '%s'", argv[1]);
-	return usage_error("unknown command '%s' (create, verify or info)",
+	return usage_error("unknown command '%s' (create, verify, info or flash)",
 			   argv[1]);
 }

@@ -255,6 +255,18 @@ static void fault(struct cdna_nic *nic, enum cdna_iss_stop stop, uint32_t pc)
 
 /* ---- verbs ---------------------------------------------------------- */
 
+/* MGMT_MAC_LO/HI: the NIC's own MAC, laid out as MGMT_CTX_MAC_*. */
+static void set_own_mac(struct cdna_nic *nic, const uint8_t mac[6])
+{
+	static const uint8_t mac_default[6] = { 0x02, 0xcd, 0x4a, 0, 0, 0 };
+	static const uint8_t zero[6];
+	const uint8_t *m = memcmp(mac, zero, 6) ? mac : mac_default;
+
+	nic->mac_lo = (uint32_t)m[0] | (uint32_t)m[1] << 8 |
+		      (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+	nic->mac_hi = (uint32_t)m[4] | (uint32_t)m[5] << 8;
+}
+
 struct cdna_nic *cdna_nic_new(const struct cdna_nic_config *cfg,
 			      const struct cdna_nic_ops *ops,
 			      char *err, size_t err_len)
@@ -278,7 +290,15 @@ struct cdna_nic *cdna_nic_new(const struct cdna_nic_config *cfg,
 		free(nic);
 		return NULL;
 	}
+	if (cfg->num_ctx > CDNA_NUM_CTX) {
+		snprintf(err, err_len, "NIC model: %u contexts asked for; the "
+			 "NIC has 1 to %u", cfg->num_ctx, CDNA_NUM_CTX);
+		free(nic);
+		return NULL;
+	}
 	nic->cfg = *cfg;
+	nic->num_ctx = cfg->num_ctx ? cfg->num_ctx : CDNA_NUM_CTX;
+	set_own_mac(nic, cfg->mac);
 	nic->cfg.flash_path = NULL; /* not kept: the caller owns the string */
 	nic->ops = *ops;
 	pthread_mutex_init(&nic->lock, NULL);

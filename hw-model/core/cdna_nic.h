@@ -87,14 +87,18 @@ struct cdna_nic_config {
 	uint32_t watchdog_ms;
 	/* Serialise verbs called from different threads (see above). */
 	int locked;
+	/* Contexts this NIC offers (MGMT_NUM_CTX), 1..CDNA_NUM_CTX; 0:
+	 * CDNA_NUM_CTX.  The hardware has CDNA_NUM_CTX: the others stay
+	 * absent (enabling one is a guest error, their BAR0 pages read 0). */
+	uint32_t num_ctx;
 };
 
 struct cdna_nic;
 
 /*
- * Create and power on.  NULL on failure, with a sentence in err (the flash
- * file cannot be opened or has the wrong size, Unicorn fails, out of
- * memory).  A flash without a valid image is not a failure: the NIC comes
+ * Create and power on.  NULL on failure, with a sentence in err (num_ctx
+ * out of range, the flash file cannot be opened or has the wrong size,
+ * Unicorn fails, out of memory).  A flash without a valid image is not a failure: the NIC comes
  * up with FW_STATE NO_FW and MGMT_BOOT_ERROR saying why.
  */
 struct cdna_nic *cdna_nic_new(const struct cdna_nic_config *cfg,

@@ -37,6 +37,8 @@ static uint32_t bar0_read(struct cdna_nic *nic, uint32_t off)
 	struct nic_hw *hw = nic->hw;
 	uint32_t c = off / 0x1000u, reg = off % 0x1000u;
 
+	if (c >= nic->num_ctx)
+		return 0;        /* an absent context (MGMT_NUM_CTX) */
 	switch (reg) {
 	case CTX_TX_PROD:    return hw->db_tx_prod[c];
 	case CTX_RX_PROD:    return hw->db_rx_prod[c];
@@ -58,6 +60,8 @@ static void bar0_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 {
 	uint32_t c = off / 0x1000u, reg = off % 0x1000u;
 
+	if (c >= nic->num_ctx)
+		return;
 	switch (reg) {
 	case CTX_TX_PROD:
 		nic_hw_doorbell_tx(nic->hw, c, val);
@@ -103,7 +107,7 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 	}
 	switch (off) {
 	case MGMT_ID:          return CDNA_HW_ID;
-	case MGMT_NUM_CTX:     return CDNA_NUM_CTX;
+	case MGMT_NUM_CTX:     return nic->num_ctx;
 	case MGMT_FW_STATE:    return nic_fw_state(nic);
 	case MGMT_FW_VERSION:  return nic_fw_version(nic);
 	case MGMT_BOOT_BANK:   return nic_boot_bank(nic);
@@ -119,6 +123,8 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 		fs = fw_stats(nic);
 		return fs ? fs->nic.rx_no_match : 0;
 	case MGMT_DMA_FAULTS:  return hw->dma_faults;
+	case MGMT_MAC_LO:      return nic->mac_lo;
+	case MGMT_MAC_HI:      return nic->mac_hi;
 	default:
 		if (off >= MGMT_FLASH_BANK)
 			flash_window_unimp(nic, "read", off);
@@ -193,6 +199,14 @@ static void hv_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 		/* HV_CTX_CTRL..HV_CTX_SEQ_BASE are the CFG_* registers of
 		 * the same offsets (nic-hw.h); the firmware sees them when
 		 * CTRL changes. */
+		if (reg == HV_CTX_CTRL && val == CDNA_CTX_CTRL_ENABLE &&
+		    c >= nic->num_ctx) {
+			nic->guest_errors++;
+			nic_log(nic, CDNA_LOG_GUEST_ERROR, "cdna: context %u "
+				"enabled, but this NIC offers %u contexts "
+				"(MGMT_NUM_CTX): ignored", c, nic->num_ctx);
+			return;
+		}
 		if (reg <= HV_CTX_SEQ_BASE) {
 			nic_hw_cfg_write(hw, c, reg, val);
 			kick(nic);

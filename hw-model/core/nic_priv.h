@@ -20,6 +20,8 @@
 
 struct cdna_nic {
 	struct cdna_nic_config cfg;
+	uint32_t num_ctx;            /* cfg.num_ctx resolved: 1..CDNA_NUM_CTX */
+	uint32_t mac_lo, mac_hi;     /* cfg.mac as MGMT_MAC_LO/HI read it */
 	struct cdna_nic_ops ops;
 	pthread_mutex_t lock;        /* only with cfg.locked */
 

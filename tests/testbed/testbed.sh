@@ -174,6 +174,12 @@ expect flash_file_boots_as_it_is 0 "$OK" \
 expect erased_flash_file_has_no_firmware 1 \
 	'no valid firmware: bank 0: image is empty.*bank 1: image is empty' \
 	"$BIN" --flash "$T/erased.bin"
+if "$BUILD/bin/cdna-image" flash -o "$T/made.bin" "$IMG" >/dev/null; then
+	expect flash_file_made_by_cdna_image_flash_boots 0 "$OK" \
+		"$BIN" --flash "$T/made.bin" --frames 500
+else
+	fail flash_file_made_by_cdna_image_flash_boots "cdna-image flash failed"
+fi
 head -c 100 /dev/zero >"$T/short.bin"
 expect flash_file_of_wrong_size_is_refused 1 'not a cdna flash' \
 	"$BIN" --flash "$T/short.bin"

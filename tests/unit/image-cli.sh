@@ -293,6 +293,31 @@ create_tests() {
 		"$BIN" info "$a"
 }
 
+# ---- flash files -------------------------------------------------------
+
+FLASH_SIZE=$(( 2 * (64 + 0x40000) + 4096 ))  # two banks and the table
+run "$BIN" flash -o "$T/flash.bin" "$IMG"
+if [[ $rc -ne 0 ]]; then
+	fail flash_puts_the_image_in_bank0_of_a_flash_file "exit $rc: $err"
+elif [[ $(stat -c %s "$T/flash.bin") -ne $FLASH_SIZE ]] ||
+     ! cmp -s -n "$(stat -c %s "$IMG")" "$IMG" "$T/flash.bin"; then
+	fail flash_puts_the_image_in_bank0_of_a_flash_file \
+		"size $(stat -c %s "$T/flash.bin"), want $FLASH_SIZE, image first"
+else
+	pass flash_puts_the_image_in_bank0_of_a_flash_file
+fi
+run "$BIN" flash --bank1 "$IMG" -o "$T/flash2.bin" "$IMG"
+if [[ $rc -eq 0 ]] && cmp -s -i 0:$((64 + 0x40000)) -n "$(stat -c %s "$IMG")" \
+		"$IMG" "$T/flash2.bin"; then
+	pass flash_bank1_puts_the_second_image_in_bank1
+else
+	fail flash_bank1_puts_the_second_image_in_bank1 "exit $rc: $err"
+fi
+f=$(copy damaged.img); flip "$f" 20
+expect flash_refuses_a_damaged_image 1 'damaged.img: header CRC mismatch' \
+	"$BIN" flash -o "$T/bad.bin" "$f"
+expect flash_without_output_is_exit_2 2 'missing -o' "$BIN" flash "$IMG"
+
 if [[ $have_arm -eq 1 ]]; then
 	create_tests
 else

@@ -81,12 +81,12 @@ static const struct cdna_nic_ops ops = {
 	.now_us = now_us, .log = log_cb, .kick = kick,
 };
 
-/* A NIC with an in-memory flash holding bank0/bank1 (NULL: erased). */
-static struct cdna_nic *nic_with(const void *bank0, size_t len0,
-				 const void *bank1, size_t len1,
-				 uint32_t watchdog_ms)
+/* A NIC configured by cfg, with an in-memory flash holding bank0/bank1
+ * (NULL: erased). */
+static struct cdna_nic *nic_cfg_with(const struct cdna_nic_config *cfg,
+				     const void *bank0, size_t len0,
+				     const void *bank1, size_t len1)
 {
-	struct cdna_nic_config cfg = { .watchdog_ms = watchdog_ms };
 	struct cdna_nic *nic;
 	char err[256];
 
@@ -94,7 +94,7 @@ static struct cdna_nic *nic_with(const void *bank0, size_t len0,
 	memset(&P, 0, sizeof(P));
 	host_mem_init(&P.hm, HOST_BASE, HOST_SIZE);
 	P.now_us = 1000;
-	nic = cdna_nic_new(&cfg, &ops, err, sizeof(err));
+	nic = cdna_nic_new(cfg, &ops, err, sizeof(err));
 	if (!nic)
 		check_fail(__FILE__, __LINE__, "cdna_nic_new: %s", err);
 	if ((bank0 && cdna_nic_flash_program(nic, 0, bank0, len0, err,
@@ -107,14 +107,31 @@ static struct cdna_nic *nic_with(const void *bank0, size_t len0,
 	return nic;
 }
 
-static struct cdna_nic *nic_real(void)
+static struct cdna_nic *nic_with(const void *bank0, size_t len0,
+				 const void *bank1, size_t len1,
+				 uint32_t watchdog_ms)
+{
+	struct cdna_nic_config cfg = { .watchdog_ms = watchdog_ms };
+
+	return nic_cfg_with(&cfg, bank0, len0, bank1, len1);
+}
+
+/* The real firmware on a NIC configured by cfg. */
+static struct cdna_nic *nic_real_cfg(const struct cdna_nic_config *cfg)
 {
 	size_t n;
 	uint8_t *img = build_image("cdna-fw.img", &n);
-	struct cdna_nic *nic = nic_with(img, n, NULL, 0, 0);
+	struct cdna_nic *nic = nic_cfg_with(cfg, img, n, NULL, 0);
 
 	free(img);
 	return nic;
+}
+
+static struct cdna_nic *nic_real(void)
+{
+	struct cdna_nic_config cfg = { 0 };
+
+	return nic_real_cfg(&cfg);
 }
 
 static uint32_t bar2(struct cdna_nic *nic, uint32_t off)
@@ -209,6 +226,78 @@ TEST(nic_boots_the_flashed_image_and_shows_it_running_in_bar2)
 	CHECK_EQ(bar2(nic, MGMT_BOOT_ERROR),
 		 CDNA_IMAGE_OK | CDNA_IMAGE_EMPTY << 8);
 	CHECK(strstr(P.console, "running") != NULL);
+	cdna_nic_free(nic);
+}
+
+TEST(mgmt_num_ctx_shows_the_contexts_the_platform_configured)
+{
+	struct cdna_nic_config cfg = { .num_ctx = 4 };
+	struct cdna_nic *nic = nic_real_cfg(&cfg);
+
+	CHECK_EQ(bar2(nic, MGMT_NUM_CTX), 4);
+	cdna_nic_free(nic);
+}
+
+TEST(num_ctx_past_the_hardware_is_refused_with_a_reason)
+{
+	struct cdna_nic_config cfg = { .num_ctx = CDNA_NUM_CTX + 1 };
+	char err[256] = "";
+
+	CHECK(cdna_nic_new(&cfg, &ops, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "contexts") != NULL);
+}
+
+TEST(enabling_a_context_past_num_ctx_is_ignored_as_a_guest_error)
+{
+	struct cdna_nic_config cfg = { .num_ctx = 4 };
+	struct cdna_nic *nic = nic_real_cfg(&cfg);
+	struct cdna_nic_info info;
+
+	ctx_enable(nic, 4);
+	CHECK_EQ(bar2(nic, CDNA_BAR2_HV + HV_CTX(4) + HV_CTX_STATE),
+		 CDNA_CTX_STATE_DISABLED);
+	cdna_nic_get_info(nic, &info);
+	CHECK_EQ(info.guest_errors, 1);
+	/* The last context that exists still works. */
+	ctx_enable(nic, 3);
+	CHECK_EQ(bar2(nic, CDNA_BAR2_HV + HV_CTX(3) + HV_CTX_STATE),
+		 CDNA_CTX_STATE_RUNNING);
+	cdna_nic_free(nic);
+}
+
+TEST(bar0_page_of_a_context_past_num_ctx_reads_zero)
+{
+	struct cdna_nic_config cfg = { .num_ctx = 4 };
+	struct cdna_nic *nic = nic_real_cfg(&cfg);
+
+	CHECK_EQ(cdna_nic_bar_read(nic, 0, CDNA_BAR0_CTX(3) + CTX_INDEX, 4), 3);
+	CHECK_EQ(cdna_nic_bar_read(nic, 0, CDNA_BAR0_CTX(4) + CTX_INDEX, 4), 0);
+	CHECK_EQ(cdna_nic_bar_read(nic, 0, CDNA_BAR0_CTX(31) + CTX_STATUS, 4),
+		 0);
+	bar0_wr(nic, 4, CTX_TX_PROD, 5);
+	CHECK_EQ(cdna_nic_bar_read(nic, 0, CDNA_BAR0_CTX(4) + CTX_TX_PROD, 4),
+		 0);
+	cdna_nic_free(nic);
+}
+
+TEST(mgmt_mac_shows_the_nic_own_mac_byte0_lowest)
+{
+	struct cdna_nic_config cfg = {
+		.mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 },
+	};
+	struct cdna_nic *nic = nic_real_cfg(&cfg);
+
+	CHECK_EQ(bar2(nic, MGMT_MAC_LO), 0x12005452u);
+	CHECK_EQ(bar2(nic, MGMT_MAC_HI), 0x5634u);
+	cdna_nic_free(nic);
+}
+
+TEST(mgmt_mac_without_a_configured_mac_is_02_cd_4a_00_00_00)
+{
+	struct cdna_nic *nic = nic_real();
+
+	CHECK_EQ(bar2(nic, MGMT_MAC_LO), 0x004acd02u);
+	CHECK_EQ(bar2(nic, MGMT_MAC_HI), 0);
 	cdna_nic_free(nic);
 }
 
