@@ -650,3 +650,310 @@ TEST(time_to_flash_one_image_through_the_window)
 	free(v2.b);
 	cdna_nic_free(nic);
 }
+
+/* ---- power cuts ------------------------------------------------------ */
+
+/*
+ * A scenario: from a start state (a flash file), flash img into bank to,
+ * VERIFY, reset (the boot ROM writes TRIAL), then the commit (a good
+ * image reports RUNNING) or, for the crash image, the health deadline and
+ * the rollback.  Flash writes, in 4-byte units: the transfer (T units, one
+ * per DATA write), then three bank-table writes of TABLE_UNITS each
+ * (pending, trial, commit or rollback).  A cut after k units, then a
+ * restart, must leave what the phase k falls in says.
+ */
+struct scenario {
+	const char *img;
+	uint32_t to;                        /* bank flashed */
+	int good;                           /* commits, or crashes */
+	void (*prepare)(struct cdna_nic *nic);
+	/* Filled in by scenario_setup: */
+	uint8_t *tmpl;                      /* the start state's flash file */
+	struct img im;
+	uint32_t from, from_ver, init_flags;
+	uint32_t init_to_st, init_to_crc;
+	uint64_t units;                     /* T */
+};
+
+static void prep_none(struct cdna_nic *nic)
+{
+	(void)nic;
+}
+
+/* v1 ACTIVE in bank 0, the crash image FAILED in bank 1. */
+static void prep_failed(struct cdna_nic *nic)
+{
+	struct img crash = image("test/fault-boot.img");
+
+	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
+	reset(nic);
+	reset(nic);
+	free(crash.b);
+}
+
+/* v2 ACTIVE in bank 1, v1 VALID in bank 0. */
+static void prep_upgraded(struct cdna_nic *nic)
+{
+	struct img v2 = image("test/cdna-fw-v2.img");
+
+	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
+	reset(nic);
+	free(v2.b);
+}
+
+static void scenario_setup(struct scenario *s)
+{
+	struct cdna_nic *nic = factory_nic();
+	struct cdna_image_header h;
+
+	s->prepare(nic);
+	cdna_nic_free(nic);
+	s->tmpl = file_get();
+	s->im = image(s->img);
+	nic = nic_open();
+	CHECK_EQ(rd(nic, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
+	s->from = rd(nic, MGMT_BOOT_BANK);
+	CHECK(s->from != s->to);
+	s->from_ver = rd(nic, MGMT_FW_VERSION);
+	s->init_flags = rd(nic, MGMT_BOOT_FLAGS);
+	s->init_to_st = st(nic, s->to);
+	s->init_to_crc = cdna_bootrom_check_bank(s->tmpl + s->to *
+						 CDNA_FLASH_BANK_SIZE, &h)
+				 == CDNA_IMAGE_OK ? h.header_crc : 0;
+	CHECK_EQ(st(nic, s->from), CDNA_FLASH_BANK_ACTIVE);
+	cdna_nic_free(nic);
+	s->units = (s->im.n + 3) / 4;
+}
+
+static void scenario_free(struct scenario *s)
+{
+	free(s->tmpl);
+	free(s->im.b);
+}
+
+/* The scenario's steps with a cut after cut units (< 0: none); the units
+ * persisted. */
+static uint64_t scenario_run(struct scenario *s, int64_t cut)
+{
+	struct cdna_nic *nic;
+	uint64_t u0, n;
+
+	file_put(s->tmpl);
+	nic = nic_open();
+	u0 = cdna_nic_flash_units(nic);
+	cdna_nic_flash_cut_after(nic, cut);
+	flash_img(nic, s->to, &s->im);
+	reset(nic);
+	if (!s->good)
+		past_deadline(nic);
+	n = cdna_nic_flash_units(nic) - u0;
+	cdna_nic_free(nic);
+	return n;
+}
+
+#define CUT_CHECK_EQ(a, b)                                                  \
+	do {                                                                \
+		long long a_ = (long long)(a), b_ = (long long)(b);         \
+		if (a_ != b_)                                               \
+			check_fail(__FILE__, __LINE__, "%s, cut after %llu " \
+				   "units: %s == %s (%lld != %lld)", s->img, \
+				   (unsigned long long)k, #a, #b, a_, b_);  \
+	} while (0)
+
+/* The to-bank's state after k < T units of the transfer: the new image's
+ * first 4k bytes over the old bank. */
+static uint32_t partial_state(const struct scenario *s, uint64_t k)
+{
+	uint8_t *bank = malloc(CDNA_FLASH_BANK_SIZE);
+	struct cdna_image_header h;
+	uint32_t err, r;
+
+	memcpy(bank, s->tmpl + s->to * CDNA_FLASH_BANK_SIZE,
+	       CDNA_FLASH_BANK_SIZE);
+	memcpy(bank, s->im.b, 4 * k < s->im.n ? 4 * k : s->im.n);
+	err = cdna_bootrom_check_bank(bank, &h);
+	if (err == CDNA_IMAGE_EMPTY)
+		r = CDNA_FLASH_BANK_EMPTY;
+	else if (err != CDNA_IMAGE_OK)
+		r = CDNA_FLASH_BANK_INVALID;
+	else if (h.header_crc == s->init_to_crc)
+		r = s->init_to_st;
+	else
+		r = CDNA_FLASH_BANK_VALID;
+	free(bank);
+	return r;
+}
+
+/* After the cut at k and a restart: what runs, what the window shows, and
+ * that a flash then succeeds. */
+static void check_after_cut(struct scenario *s, uint64_t k)
+{
+	const uint64_t T = s->units, t = TABLE_UNITS;
+	struct cdna_nic *nic = nic_open();
+	uint32_t run_bank, run_ver, flags, st_to, st_from;
+	uint8_t *file;
+
+	/* A trial that crashes at the restart rolls back at its deadline. */
+	if (rd(nic, MGMT_FW_STATE) != CDNA_FW_STATE_RUNNING)
+		past_deadline(nic);
+	if (k < T + t) {            /* not pending: nothing changed */
+		run_bank = s->from, run_ver = s->from_ver;
+		flags = s->init_flags;
+		st_to = k < T ? partial_state(s, k) : CDNA_FLASH_BANK_VALID;
+		st_from = CDNA_FLASH_BANK_ACTIVE;
+	} else if (s->good && (k < T + 2 * t || k >= T + 3 * t)) {
+		/* Pending (the restart tries it) or committed. */
+		run_bank = s->to, run_ver = s->im.version;
+		flags = MGMT_BOOT_F_TABLE |
+			(k < T + 2 * t ? MGMT_BOOT_F_TRIAL : 0);
+		st_to = CDNA_FLASH_BANK_ACTIVE;
+		st_from = CDNA_FLASH_BANK_VALID;
+	} else {
+		/* A trial never committed, or a rollback done or not. */
+		run_bank = s->from, run_ver = s->from_ver;
+		flags = MGMT_BOOT_F_TABLE |
+			(k < T + 3 * t ? MGMT_BOOT_F_ROLLBACK : 0);
+		st_to = CDNA_FLASH_BANK_FAILED;
+		st_from = CDNA_FLASH_BANK_ACTIVE;
+	}
+	CUT_CHECK_EQ(rd(nic, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
+	CUT_CHECK_EQ(rd(nic, MGMT_BOOT_BANK), run_bank);
+	CUT_CHECK_EQ(rd(nic, MGMT_FW_VERSION), run_ver);
+	CUT_CHECK_EQ(rd(nic, MGMT_BOOT_FLAGS), flags);
+	CUT_CHECK_EQ(st(nic, s->to), st_to);
+	CUT_CHECK_EQ(st(nic, s->from), st_from);
+	/* Every bank the window calls an image holds one, of that version. */
+	file = file_get();
+	for (uint32_t b = 0; b < CDNA_FLASH_BANKS; b++) {
+		struct cdna_image_header h;
+		uint32_t e = cdna_bootrom_check_bank(
+			file + b * CDNA_FLASH_BANK_SIZE, &h);
+
+		CUT_CHECK_EQ(st(nic, b) >= CDNA_FLASH_BANK_VALID,
+			     e == CDNA_IMAGE_OK);
+		CUT_CHECK_EQ(ver(nic, b), e == CDNA_IMAGE_OK ? h.fw_version : 0);
+		CUT_CHECK_EQ(st(nic, b) == CDNA_FLASH_BANK_PENDING, 0);
+	}
+	free(file);
+	/* The retry: the image not running, into the bank not booted. */
+	{
+		struct img other = image(run_ver == V1 ? "test/cdna-fw-v2.img"
+						       : "cdna-fw.img");
+		uint32_t to = 1 - run_bank;
+
+		CUT_CHECK_EQ(flash_img(nic, to, &other), CDNA_FLASH_ST_OK);
+		reset(nic);
+		CUT_CHECK_EQ(rd(nic, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
+		CUT_CHECK_EQ(rd(nic, MGMT_BOOT_BANK), to);
+		CUT_CHECK_EQ(rd(nic, MGMT_FW_VERSION), other.version);
+		CUT_CHECK_EQ(st(nic, to), CDNA_FLASH_BANK_ACTIVE);
+		free(other.b);
+	}
+	cdna_nic_free(nic);
+}
+
+/* Every cut point of scenario s; prints how many of each kind. */
+static void cut_everywhere(struct scenario *s)
+{
+	uint64_t T, total, k, n_xfer = 0, n_table = 0;
+	double t0 = secs();
+
+	scenario_setup(s);
+	T = s->units;
+	total = scenario_run(s, -1);
+	/* The transfer, then exactly three table writes: pending, trial,
+	 * commit or rollback. */
+	CHECK_EQ(total, T + 3 * TABLE_UNITS);
+	/* The transfer: before the first write, after every write of the
+	 * header (the bytes that make a bank look like an image), at every
+	 * 4 KiB chunk boundary, before the last write. */
+	for (k = 0; k < T; k = k < CDNA_IMAGE_HEADER_SIZE / 4 ? k + 1
+			       : k < CHUNK_WORDS ? CHUNK_WORDS
+			       : k + CHUNK_WORDS) {
+		scenario_run(s, (int64_t)k);
+		check_after_cut(s, k);
+		n_xfer++;
+	}
+	k = T - 1;
+	scenario_run(s, (int64_t)k);
+	check_after_cut(s, k);
+	n_xfer++;
+	/* Every 4-byte step of every table write, and the end. */
+	for (k = T; k <= total; k++) {
+		scenario_run(s, (int64_t)k);
+		check_after_cut(s, k);
+		n_table++;
+	}
+	printf("# %s into bank %u: %llu transfer cuts (T = %llu writes), "
+	       "%llu table cuts (3 writes x %u steps + completion), "
+	       "%.2f s\n", s->img, s->to, (unsigned long long)n_xfer,
+	       (unsigned long long)T, (unsigned long long)n_table,
+	       TABLE_UNITS, secs() - t0);
+	scenario_free(s);
+}
+
+TEST(cuts_upgrading_a_factory_flash)
+{
+	struct scenario s = { .img = "test/cdna-fw-v2.img", .to = 1,
+			      .good = 1, .prepare = prep_none };
+
+	cut_everywhere(&s);
+}
+
+TEST(cuts_trying_a_crashing_image_on_a_factory_flash)
+{
+	struct scenario s = { .img = "test/fault-boot.img", .to = 1,
+			      .good = 0, .prepare = prep_none };
+
+	cut_everywhere(&s);
+}
+
+TEST(cuts_upgrading_over_a_failed_bank)
+{
+	struct scenario s = { .img = "test/cdna-fw-v2.img", .to = 1,
+			      .good = 1, .prepare = prep_failed };
+
+	cut_everywhere(&s);
+}
+
+TEST(cuts_trying_a_crashing_image_over_the_previous_version)
+{
+	struct scenario s = { .img = "test/fault-boot.img", .to = 0,
+			      .good = 0, .prepare = prep_upgraded };
+
+	cut_everywhere(&s);
+}
+
+TEST(cuts_cancelling_a_pending_bank)
+{
+	struct img v2 = image("test/cdna-fw-v2.img");
+	struct cdna_nic *nic = factory_nic();
+	uint8_t *tmpl;
+	uint64_t k;
+
+	cdna_nic_free(nic);
+	tmpl = file_get();
+	for (k = 0; k <= TABLE_UNITS; k++) {
+		/* Pending now: a power on would try it at once. */
+		file_put(tmpl);
+		nic = nic_open();
+		CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
+		cdna_nic_flash_cut_after(nic, (int64_t)k);
+		wr(nic, MGMT_FLASH_BANK, 1);
+		wr(nic, MGMT_FLASH_CMD, CDNA_FLASH_CMD_CANCEL);
+		nic = restart(nic);
+		/* The old table: v2 still pending, the restart tries it. */
+		if (k < TABLE_UNITS)
+			expect_running(nic, 1, V2);
+		else
+			expect_running(nic, 0, V1);
+		CHECK_EQ(st(nic, rd(nic, MGMT_BOOT_BANK)),
+			 CDNA_FLASH_BANK_ACTIVE);
+		CHECK_EQ(st(nic, 1 - rd(nic, MGMT_BOOT_BANK)),
+			 CDNA_FLASH_BANK_VALID);
+		cdna_nic_free(nic);
+	}
+	printf("# %llu cancel cuts\n", (unsigned long long)k);
+	free(tmpl);
+	free(v2.b);
+}
