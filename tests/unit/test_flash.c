@@ -264,6 +264,25 @@ TEST(a_verified_image_is_pending_and_boots_as_a_trial_that_commits)
 	cdna_nic_free(nic);
 }
 
+TEST(a_nic_without_firmware_can_be_flashed)
+{
+	struct img v1 = image("cdna-fw.img");
+	struct cdna_nic *nic;
+
+	unlink(PATH);
+	nic = nic_open();
+	CHECK_EQ(rd(nic, MGMT_FW_STATE), CDNA_FW_STATE_NO_FW);
+	CHECK_EQ(st(nic, 0), CDNA_FLASH_BANK_EMPTY);
+	CHECK_EQ(flash_img(nic, 0, &v1), CDNA_FLASH_ST_OK);
+	CHECK_EQ(st(nic, 0), CDNA_FLASH_BANK_PENDING);
+	reset(nic);
+	expect_running(nic, 0, V1);
+	CHECK_EQ(st(nic, 0), CDNA_FLASH_BANK_ACTIVE);
+	CHECK_EQ(st(nic, 1), CDNA_FLASH_BANK_EMPTY);
+	free(v1.b);
+	cdna_nic_free(nic);
+}
+
 TEST(bank_states_survive_a_restart)
 {
 	struct cdna_nic *nic = factory_nic();
