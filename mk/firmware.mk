@@ -40,6 +40,25 @@ $(FW_IMG): $(FW_ELF) $(BUILD)/bin/cdna-image
 $(FW_FLASH): $(FW_IMG) $(BUILD)/bin/cdna-image
 	$(BUILD)/bin/cdna-image flash -o $@ $<
 
+# A second valid version for the flashing tests: the real firmware built
+# as 1.1.0 (test flag set, so it never passes for a release).
+FW_V2_VERSION := 1.1.0
+FW_V2_IMG  := $(BUILD)/firmware/test/cdna-fw-v2.img
+FW_V2_OBJS := $(patsubst %.c,$(BUILD)/arm-v2/%.o,$(FW_ARM_SRCS))
+
+$(BUILD)/arm-v2/%.o: %.c
+	@mkdir -p $(@D)
+	$(ARM_CC) $(ARM_CFLAGS) -DFW_VERSION_MAJOR=1 -DFW_VERSION_MINOR=1 \
+		-DFW_VERSION_PATCH=0 -c $< -o $@
+
+$(FW_V2_IMG:.img=.elf): $(FW_V2_OBJS) firmware/arm/link.ld
+	@mkdir -p $(@D)
+	$(ARM_CC) $(ARM_LDFLAGS) $(FW_V2_OBJS) -o $@
+
+$(FW_V2_IMG): $(FW_V2_IMG:.img=.elf) $(BUILD)/bin/cdna-image
+	SOURCE_DATE_EPOCH=0 $(BUILD)/bin/cdna-image create --elf $< \
+		--version $(FW_V2_VERSION) --name cdna-fw-v2 --flags 1 -o $@
+
 # Host build of the firmware logic (FW_HOST): registers through fw_host_hw.
 $(BUILD)/obj/fwhost/%.o: %.c
 	@mkdir -p $(@D)
@@ -89,4 +108,4 @@ $(TEST_FW_ISS): $(BUILD)/obj/tests/unit/test_fw_iss.o $(FW_ISS_OBJ) \
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -lpthread -lm -o $@
 
 UNIT_TESTS += $(TEST_FW_ISS)
-check-unit: $(FW_IMG)
+check-unit: $(FW_IMG) $(FW_V2_IMG)

@@ -13,7 +13,8 @@
 NIC_HW_OBJS := $(BUILD)/obj/hw-model/core/nic_hw.o
 
 NIC_CORE_SRCS := hw-model/core/cdna_nic.c hw-model/core/nic_bar.c \
-	hw-model/core/flash.c hw-model/core/bootrom.c hw-model/core/watchdog.c
+	hw-model/core/flash.c hw-model/core/flash_table.c \
+	hw-model/core/flash_ctl.c hw-model/core/bootrom.c hw-model/core/watchdog.c
 NIC_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NIC_CORE_SRCS))
 NIC_ISS_OBJ   := $(BUILD)/obj/hw-model/core/iss-unicorn.o
 NIC_ISS_WRAP  := $(BUILD)/obj/hw-model/core/iss_unicorn.o
@@ -46,10 +47,11 @@ $(NIC_LIB): $(NIC_MODEL_OBJS)
 .PHONY: nic-lib
 nic-lib: $(NIC_LIB)
 
-# Test firmware that crashes on its first event (memory, undefined
-# instruction, runaway loop), on the real startup code: the model's fault
+# Test firmware that crashes at boot, before it reports RUNNING (boot), or
+# on its first event (memory, undefined instruction, runaway loop), on the
+# real startup code: the model's fault
 # handling is tested against real ARM code, never a simulated crash.
-FW_FAULT_KINDS := memory undef loop
+FW_FAULT_KINDS := boot memory undef loop
 FW_FAULT_IMGS  := $(foreach k,$(FW_FAULT_KINDS),$(BUILD)/firmware/test/fault-$(k).img)
 
 $(BUILD)/firmware/test/fault-%.elf: tests/unit/fw_faulty/faulty.c \
@@ -66,9 +68,10 @@ $(BUILD)/firmware/test/fault-%.img: $(BUILD)/firmware/test/fault-%.elf $(CDNA_IM
 # The model's unit tests: test_nic_hw (each hardware register by itself),
 # test_nic_model (boot ROM, flash, BARs, traffic, faults, idling), test_nic_threads (the processor on its own thread, as in
 # QEMU), test_iss_isolation (the ISS beside a host that defines Unicorn's
-# internal names, as QEMU does).
+# internal names, as QEMU does), test_flash (the flash window, trial,
+# commit, rollback, and power cuts at every cut point).
 MODEL_TESTS := $(patsubst %,$(BUILD)/tests/%,test_nic_model test_nic_threads \
-	test_iss_isolation test_nic_hw)
+	test_iss_isolation test_nic_hw test_flash)
 MODEL_TEST_OBJS := $(patsubst $(BUILD)/tests/%,$(BUILD)/obj/tests/unit/%.o,$(MODEL_TESTS))
 
 $(MODEL_TEST_OBJS): $(BUILD)/obj/%.o: %.c

@@ -16,9 +16,16 @@
 #include <cdna/nic-hw.h>
 #include <cdna/regs.h>
 
+/* The build may set them (-D): the test build of a second version. */
+#ifndef FW_VERSION_MAJOR
 #define FW_VERSION_MAJOR 1
+#endif
+#ifndef FW_VERSION_MINOR
 #define FW_VERSION_MINOR 0
+#endif
+#ifndef FW_VERSION_PATCH
 #define FW_VERSION_PATCH 0
+#endif
 
 /*
  * SRAM the hardware reads or writes (NIC bus addresses).  The linker script

@@ -64,11 +64,14 @@ static void hw_raise_irq(void *opaque)
 		nic->ops.set_irq(nic->ops.opaque, 1);
 }
 
+uint64_t nic_now_us(struct cdna_nic *nic)
+{
+	return nic->ops.now_us ? nic->ops.now_us(nic->ops.opaque) : 0;
+}
+
 static uint64_t hw_now_us(void *opaque)
 {
-	struct cdna_nic *nic = opaque;
-
-	return nic->ops.now_us ? nic->ops.now_us(nic->ops.opaque) : 0;
+	return nic_now_us(opaque);
 }
 
 /* The firmware's console, a line at a time. */
@@ -188,6 +191,12 @@ static void boot(struct cdna_nic *nic)
 	char err[160];
 
 	cdna_bootrom_choose(nic->flash, &nic->boot);
+	if (nic->boot.flags & MGMT_BOOT_F_ROLLBACK)
+		nic_log(nic, CDNA_LOG_INFO, "boot ROM: the last trial never "
+			"reported healthy: marked FAILED, rollback");
+	if (nic->boot.flags & MGMT_BOOT_F_FLASH_ERR)
+		nic_log(nic, CDNA_LOG_INFO, "boot ROM: bank table: %s",
+			nic->boot.table_err);
 	if (nic->boot.bank < 0) {
 		nic_log(nic, CDNA_LOG_INFO,
 			"boot ROM: no valid firmware: bank 0: %s; bank 1: %s",
@@ -196,6 +205,10 @@ static void boot(struct cdna_nic *nic)
 		return;
 	}
 	nic->hw->fw_state = CDNA_FW_STATE_BOOTING;
+	/* From here the trial's clock runs: a firmware that cannot even
+	 * start is rolled back like one that crashes. */
+	nic->trial = !!(nic->boot.flags & MGMT_BOOT_F_TRIAL);
+	nic->trial_start_us = nic_now_us(nic);
 	if (cdna_iss_boot(nic->iss, nic->boot.hdr.load_addr,
 			  nic->boot.payload, nic->boot.hdr.payload_size,
 			  nic->boot.hdr.entry, nic->boot.hdr.stack_top, err,
@@ -204,8 +217,9 @@ static void boot(struct cdna_nic *nic)
 		nic->fault_cause = CDNA_FAULT_OTHER;
 		return;
 	}
-	nic_log(nic, CDNA_LOG_INFO, "boot ROM: bank %d, firmware %u.%u.%u "
+	nic_log(nic, CDNA_LOG_INFO, "boot ROM: bank %d%s, firmware %u.%u.%u "
 		"\"%.16s\"", nic->boot.bank,
+		nic->trial ? " (trial)" : "",
 		CDNA_FW_VERSION_MAJOR(nic->boot.hdr.fw_version),
 		CDNA_FW_VERSION_MINOR(nic->boot.hdr.fw_version),
 		CDNA_FW_VERSION_PATCH(nic->boot.hdr.fw_version),
@@ -226,6 +240,8 @@ void nic_reset_locked(struct cdna_nic *nic)
 	nic->console_len = 0;
 	nic->fw_alive = 0;
 	nic->need_run = 0;
+	nic->trial = 0;
+	memset(&nic->win, 0, sizeof(nic->win));
 	nic->fault_cause = CDNA_FAULT_NONE;
 	nic->fault_pc = 0;
 	nic->rx_dropped_dead = 0;   /* MAC_RX_DROPS restarts with the MAC's */
@@ -416,6 +432,8 @@ static uint64_t next_deadline(struct cdna_nic *nic)
 		if (d < until)
 			until = d;
 	}
+	if (nic_trial_until(nic) < until)
+		until = nic_trial_until(nic);
 	return until;
 }
 
@@ -424,8 +442,9 @@ uint64_t cdna_nic_run(struct cdna_nic *nic)
 	uint64_t until;
 
 	nic_lock(nic);
-	if (nic->reset_pending)
+	if (nic->reset_pending || nic_trial_check(nic))
 		nic_reset_locked(nic);
+again:
 	nic_hw_tick(nic->hw);
 	while (nic->fw_alive && (nic->need_run || nic_hw_events(nic->hw))) {
 		enum cdna_iss_stop stop;
@@ -444,6 +463,12 @@ uint64_t cdna_nic_run(struct cdna_nic *nic)
 		}
 		/* Time passed while the processor ran. */
 		nic_hw_tick(nic->hw);
+	}
+	/* A trial commits here; one out of time is reset (rollback), and
+	 * the firmware booted instead runs at once. */
+	if (nic_trial_check(nic)) {
+		nic_reset_locked(nic);
+		goto again;
 	}
 	until = next_deadline(nic);
 	nic_unlock(nic);
@@ -480,6 +505,7 @@ void cdna_nic_get_info(struct cdna_nic *nic, struct cdna_nic_info *info)
 	info->fw_state = nic_fw_state(nic);
 	info->fw_version = nic_fw_version(nic);
 	info->boot_bank = nic_boot_bank(nic);
+	info->boot_flags = nic->boot.flags;
 	for (uint32_t b = 0; b < CDNA_FLASH_BANKS; b++)
 		info->boot_error[b] = nic->boot.error[b];
 	info->fault_cause = nic->fault_cause;
@@ -488,6 +514,23 @@ void cdna_nic_get_info(struct cdna_nic *nic, struct cdna_nic_info *info)
 	info->irqs = nic->irqs;
 	info->guest_errors = nic->guest_errors;
 	nic_unlock(nic);
+}
+
+void cdna_nic_flash_cut_after(struct cdna_nic *nic, int64_t units)
+{
+	nic_lock(nic);
+	cdna_flash_set_cut(nic->flash, units);
+	nic_unlock(nic);
+}
+
+uint64_t cdna_nic_flash_units(struct cdna_nic *nic)
+{
+	uint64_t n;
+
+	nic_lock(nic);
+	n = cdna_flash_units(nic->flash);
+	nic_unlock(nic);
+	return n;
 }
 
 void cdna_nic_set_counting(struct cdna_nic *nic, int on)

@@ -147,12 +147,23 @@ uint64_t cdna_nic_run(struct cdna_nic *nic);
 	(CDNA_FLASH_BANKS * CDNA_FLASH_BANK_SIZE + CDNA_FLASH_TABLE_SIZE)
 
 /* Erase bank and write len bytes of data at its start, as a programmer
- * would: no check (a corrupt image is the boot ROM's business); it boots
- * at the next reset.  0, or -1 with err set (bank out of range, too
+ * would: no check (a corrupt image is the boot ROM's business), no bank
+ * table change (a table record whose bank no longer holds its image does
+ * not count): it boots at the next reset if the table names no other
+ * bank.  0, or -1 with err set (bank out of range, too
  * large, file write failed). */
 int cdna_nic_flash_program(struct cdna_nic *nic, uint32_t bank,
 			   const void *data, size_t len,
 			   char *err, size_t err_len);
+
+/* Power-cut simulation (tests): the flash persists units more 4-byte
+ * units of writes (a write of n bytes is n/4 rounded up, in address
+ * order), then power is gone: nothing more reaches the flash, though the
+ * model runs on.  Free the NIC and create one on the same flash file to
+ * restart.  units < 0: no cut.  cdna_nic_flash_units: units persisted
+ * since creation (a dry run finds the cut points with it). */
+void cdna_nic_flash_cut_after(struct cdna_nic *nic, int64_t units);
+uint64_t cdna_nic_flash_units(struct cdna_nic *nic);
 
 /* ---- observation (tests, benchmarks, tools) -------------------------- */
 
@@ -160,6 +171,7 @@ struct cdna_nic_info {
 	uint32_t fw_state;            /* CDNA_FW_STATE_* */
 	uint32_t fw_version;
 	uint32_t boot_bank;
+	uint32_t boot_flags;          /* MGMT_BOOT_F_* */
 	uint32_t boot_error[CDNA_FLASH_BANKS]; /* enum cdna_image_error */
 	uint32_t fault_cause, fault_pc;
 	uint64_t runs;                /* cdna_nic_run calls that ran code */

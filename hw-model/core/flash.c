@@ -15,6 +15,9 @@
 struct cdna_flash {
 	int fd;               /* -1: in memory only */
 	uint8_t *mem;         /* CDNA_FLASH_FILE_SIZE bytes */
+	int64_t cut;          /* units left before the power cut; < 0 none */
+	int dead;             /* the cut happened: nothing persists */
+	uint64_t units;       /* units persisted */
 };
 
 /* All len bytes at off, or -1 (a short read or write is retried). */
@@ -46,6 +49,7 @@ struct cdna_flash *cdna_flash_open(const char *path, char *err,
 	}
 	memset(flash->mem, 0xff, CDNA_FLASH_FILE_SIZE);
 	flash->fd = -1;
+	flash->cut = -1;
 	if (!path)
 		return flash;
 	flash->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -103,6 +107,8 @@ int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
 {
 	uint8_t *fill = NULL;
 	const uint8_t *src = data;
+	uint64_t units = (len + 3) / 4;
+	int cut = 0;
 
 	if (off > CDNA_FLASH_FILE_SIZE || len > CDNA_FLASH_FILE_SIZE - off) {
 		snprintf(err, err_len,
@@ -119,6 +125,17 @@ int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
 		memset(fill, 0xff, len);
 		src = fill;
 	}
+	if (flash->dead) {
+		snprintf(err, err_len, "flash: power lost (test cut)");
+		free(fill);
+		return -1;
+	}
+	if (flash->cut >= 0 && (uint64_t)flash->cut < units) {
+		/* Power fails inside this write: its first units land. */
+		len = (size_t)flash->cut * 4;
+		units = (uint64_t)flash->cut;
+		cut = 1;
+	}
 	/* The file first: the copy in memory never claims more than the
 	 * file holds. */
 	if (flash->fd >= 0 && io_all(flash->fd, (uint8_t *)src, len, off, 1)) {
@@ -129,5 +146,24 @@ int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
 	}
 	memcpy(flash->mem + off, src, len);
 	free(fill);
+	flash->units += units;
+	if (flash->cut >= 0)
+		flash->cut -= (int64_t)units;
+	if (cut) {
+		flash->dead = 1;
+		snprintf(err, err_len, "flash: power lost (test cut)");
+		return -1;
+	}
 	return 0;
+}
+
+void cdna_flash_set_cut(struct cdna_flash *flash, int64_t units)
+{
+	flash->cut = units;
+	flash->dead = 0;
+}
+
+uint64_t cdna_flash_units(const struct cdna_flash *flash)
+{
+	return flash->units;
 }

@@ -33,4 +33,17 @@ const uint8_t *cdna_flash_bank(const struct cdna_flash *flash, uint32_t b);
 int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
 		     const void *data, size_t len, char *err, size_t err_len);
 
+/*
+ * Power-cut simulation (tests).  Writes are counted in 4-byte units (a
+ * write of len bytes is ceil(len / 4) units, persisted in address order).
+ * After cdna_flash_set_cut(flash, n) the flash persists n more units, then
+ * power is gone: the write that crosses the limit keeps only its first
+ * units (in the file and in memory alike), and it and every later write
+ * fail without changing anything.  A new cdna_flash_open of the same file
+ * is the restart.  n < 0: no cut (the default).
+ */
+void cdna_flash_set_cut(struct cdna_flash *flash, int64_t units);
+/* Units persisted since open: a dry run counts the cut points with it. */
+uint64_t cdna_flash_units(const struct cdna_flash *flash);
+
 #endif /* CDNA_FLASH_H */

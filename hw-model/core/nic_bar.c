@@ -81,15 +81,6 @@ static void bar0_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 
 /* ---- BAR2 page 0: management ---------------------------------------- */
 
-/* The flash window's protocol comes with the flashing work (regs.h); until
- * then it reads 0, ignores writes, and says so. */
-static void flash_window_unimp(struct cdna_nic *nic, const char *dir,
-			       uint32_t off)
-{
-	nic_log(nic, CDNA_LOG_UNIMP, "cdna: flash window %s at 0x%03x: the "
-		"flash protocol is not implemented yet", dir, off);
-}
-
 static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 {
 	const struct cdna_fw_stats_block *fs;
@@ -125,9 +116,10 @@ static uint32_t mgmt_read(struct cdna_nic *nic, uint32_t off)
 	case MGMT_DMA_FAULTS:  return hw->dma_faults;
 	case MGMT_MAC_LO:      return nic->mac_lo;
 	case MGMT_MAC_HI:      return nic->mac_hi;
+	case MGMT_BOOT_FLAGS:  return nic->boot.flags;
 	default:
 		if (off >= MGMT_FLASH_BANK)
-			flash_window_unimp(nic, "read", off);
+			return nic_flash_read(nic, off);
 		return 0;
 	}
 }
@@ -162,7 +154,7 @@ static void mgmt_write(struct cdna_nic *nic, uint32_t off, uint32_t val)
 	if (off == MGMT_NIC_CTRL && (val & CDNA_NIC_CTRL_RESET))
 		nic_request_reset(nic);
 	else if (off >= MGMT_FLASH_BANK)
-		flash_window_unimp(nic, "write", off);
+		nic_flash_write(nic, off, val);
 }
 
 /* ---- BAR2 page 1: hypervisor ---------------------------------------- */

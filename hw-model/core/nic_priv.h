@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * nic_priv.h - the NIC model's state, shared by its own files only
- * (cdna_nic.c: life cycle, boot, processor; nic_bar.c: register files).
+ * (cdna_nic.c: life cycle, boot, processor; nic_bar.c: register files;
+ * flash_ctl.c: the flash window and the trial's commit).
  */
 #ifndef CDNA_NIC_PRIV_H
 #define CDNA_NIC_PRIV_H
@@ -17,6 +18,15 @@
 #include "watchdog.h"
 
 #define NIC_CONSOLE_LINE 160
+
+/* The flash window's registers and its open transfer (regs.h). */
+struct nic_flash_window {
+	uint32_t bank, offset, size, status;   /* the registers */
+	int open;                /* BEGIN done, VERIFY/CANCEL not yet */
+	uint32_t open_bank, open_size;         /* latched by BEGIN */
+	uint32_t spoiled;        /* CDNA_FLASH_ST_* of the first refused DATA */
+	uint32_t high;           /* bytes of the image written (high-water) */
+};
 
 struct cdna_nic {
 	struct cdna_nic_config cfg;
@@ -36,6 +46,9 @@ struct cdna_nic {
 	int need_run;                /* run even without events (boot) */
 	int reset_pending;           /* reset at the start of the next run */
 	atomic_int watchdog_bit;
+	int trial;                   /* booted as a trial, not committed */
+	uint64_t trial_start_us;     /* when the trial booted */
+	struct nic_flash_window win;
 	uint32_t fault_cause, fault_pc;
 	int link_up;
 	int irq_level;
@@ -80,5 +93,20 @@ uint32_t nic_fw_version(const struct cdna_nic *nic);
 uint32_t nic_boot_bank(const struct cdna_nic *nic);
 /* Deassert the interrupt line (INTx) if it is asserted. */
 void nic_lower_irq(struct cdna_nic *nic);
+/* The platform's clock (0 without one). */
+uint64_t nic_now_us(struct cdna_nic *nic);
+
+/* flash_ctl.c: the window's registers (MGMT_FLASH_*), a bank's state
+ * (CDNA_FLASH_BANK_*) and version as the window shows them. */
+uint32_t nic_flash_read(struct cdna_nic *nic, uint32_t off);
+void nic_flash_write(struct cdna_nic *nic, uint32_t off, uint32_t val);
+uint32_t nic_flash_bank_state(struct cdna_nic *nic, uint32_t b,
+			      uint32_t *version);
+/* A trial's health, on the thread that runs the processor: commits it once
+ * the firmware reports RUNNING; 1 when CDNA_FLASH_TRIAL_MS passed without
+ * (the caller resets the NIC: the boot ROM rolls back). */
+int nic_trial_check(struct cdna_nic *nic);
+/* Microseconds until the trial's deadline; UINT64_MAX without a trial. */
+uint64_t nic_trial_until(struct cdna_nic *nic);
 
 #endif /* CDNA_NIC_PRIV_H */

@@ -148,20 +148,112 @@
 #define MGMT_CTX_OWNER       0xc /* RW owner's domain id (informational) */
 
 /*
- * Page 0, 0xc00..0xfff: the flash window.  The host streams an image into
- * the inactive bank; the full protocol (bank table, activation, rollback)
- * is specified with the flashing work and keeps these offsets.
+ * Page 0, 0xc00..0xfff: the flash window, the NIC's flash controller (a
+ * hardware block: the firmware keeps serving contexts meanwhile).
+ *
+ * The flash holds two banks of CDNA_FLASH_BANK_SIZE bytes, each for one
+ * image (image.h), and a bank table saying which bank boots.  To flash:
+ *
+ *   1. FLASH_BANK = the inactive bank, FLASH_SIZE = the image's bytes,
+ *      FLASH_CMD = BEGIN.  Refused (STATUS, nothing written) for the bank
+ *      the NIC booted from, the ACTIVE bank while a trial runs, a bank
+ *      number other than 0/1, a size of 0 or above CDNA_FLASH_BANK_SIZE.
+ *      BEGIN latches BANK and SIZE and sets OFFSET to 0.
+ *   2. FLASH_DATA, SIZE/4 rounded up times: image bytes [OFFSET,
+ *      OFFSET + 4), byte OFFSET in 7:0; OFFSET advances by 4 (progress:
+ *      OFFSET / SIZE).  The last word's bytes beyond SIZE are dropped.
+ *   3. FLASH_CMD = VERIFY: the controller checks the SIZE bytes as
+ *      cdna-image verify does (size, CRCs, hardware id, format, layout).
+ *      OK: the bank becomes PENDING in the bank table (a PENDING other
+ *      bank becomes VALID).  Refused: STATUS BAD_IMAGE with the reason;
+ *      the table is not written, the bank is not PENDING.
+ *   4. MGMT_NIC_CTRL reset: the boot ROM boots the PENDING bank as a
+ *      TRIAL (the table says TRIAL before the first instruction runs).  A
+ *      trial firmware that reports FW_STATE RUNNING within
+ *      CDNA_FLASH_TRIAL_MS commits: TRIAL -> ACTIVE, the old ACTIVE ->
+ *      VALID.  Otherwise (a crash at boot, a hang) the NIC resets itself
+ *      at the deadline, as any reset before the commit does: the boot ROM
+ *      marks the trial FAILED and boots the ACTIVE bank (rollback).
+ *
+ * Commands complete before the FLASH_CMD write returns (STATUS never reads
+ * BUSY in the model; a host polls while it does).  A NIC reset ends an
+ * open transfer.  Every bank table update is atomic: a power cut at any
+ * point leaves the old table or the new one (docs/design.md, Flashing).
  */
-#define MGMT_FLASH_BANK      0xc00 /* RW bank the window addresses (0/1) */
-#define MGMT_FLASH_OFFSET    0xc04 /* RW byte offset in the bank; advances
-				    *    by 4 with every FLASH_DATA write */
-#define MGMT_FLASH_DATA      0xc08 /* W  4 bytes at OFFSET */
+#define MGMT_BOOT_FLAGS      0x03c /* R  MGMT_BOOT_F_*: how the last reset
+				    *    booted */
+#define MGMT_BOOT_F_TRIAL    (1u << 0) /* booted a PENDING bank as a trial */
+#define MGMT_BOOT_F_ROLLBACK (1u << 1) /* found an uncommitted trial, marked
+					* it FAILED, booted the previous bank */
+#define MGMT_BOOT_F_TABLE    (1u << 2) /* the flash holds a valid bank table;
+					* without one the rule is bank 0 if
+					* it verifies, else bank 1 */
+#define MGMT_BOOT_F_FALLBACK (1u << 3) /* the table names no ACTIVE bank that
+					* verifies: booted the first bank that
+					* does (and is not FAILED) */
+#define MGMT_BOOT_F_FLASH_ERR (1u << 4) /* a table write failed at boot: a
+					* PENDING bank was not tried */
+
+#define MGMT_FLASH_BANK      0xc00 /* RW bank to write (0/1), latched by
+				    *    BEGIN */
+#define MGMT_FLASH_OFFSET    0xc04 /* RW byte offset in the bank of the next
+				    *    DATA write (bits 1:0 read 0);
+				    *    advances by 4 with every DATA write */
+#define MGMT_FLASH_DATA      0xc08 /* W  4 image bytes at OFFSET */
 #define MGMT_FLASH_CMD       0xc0c /* W  CDNA_FLASH_CMD_* */
-#define MGMT_FLASH_STATUS    0xc10 /* R  result of the last command */
-#define MGMT_FLASH_BANK_VER(b) (0xc20 + 8 * (b)) /* R image version */
-#define MGMT_FLASH_BANK_ST(b)  (0xc24 + 8 * (b)) /* R bank state */
+#define MGMT_FLASH_STATUS    0xc10 /* R  result of the last command, or of
+				    *    the first DATA write refused since:
+				    *    7:0 CDNA_FLASH_ST_*, 15:8 enum
+				    *    cdna_image_error for BAD_IMAGE */
+#define MGMT_FLASH_SIZE      0xc14 /* RW the image's size in bytes, latched
+				    *    by BEGIN */
+#define MGMT_FLASH_BANK_VER(b) (0xc20 + 8 * (b)) /* R fw_version of the
+				    *    image in bank b, 0 when it holds no
+				    *    valid image */
+#define MGMT_FLASH_BANK_ST(b)  (0xc24 + 8 * (b)) /* R CDNA_FLASH_BANK_* */
 
 #define CDNA_FLASH_BANK_SIZE  (CDNA_IMAGE_MAX_SIZE)
+/* A trial firmware must report RUNNING this long after boot (NIC clock). */
+#define CDNA_FLASH_TRIAL_MS   1000u
+
+/* Commands (MGMT_FLASH_CMD). */
+#define CDNA_FLASH_CMD_BEGIN   1u /* open a transfer into BANK of SIZE bytes */
+#define CDNA_FLASH_CMD_VERIFY  2u /* end the transfer: check, mark PENDING */
+#define CDNA_FLASH_CMD_CANCEL  3u /* end an open transfer (nothing else);
+				   * with none open, un-pend BANK if it is
+				   * PENDING (it becomes VALID) */
+
+/* Results (MGMT_FLASH_STATUS 7:0). */
+#define CDNA_FLASH_ST_OK          0u /* done (or nothing asked yet) */
+#define CDNA_FLASH_ST_BUSY        1u /* a command is running (not in the
+				      * model: its commands are immediate) */
+#define CDNA_FLASH_ST_BAD_IMAGE   2u /* VERIFY refused the image: 15:8 say
+				      * why (enum cdna_image_error) */
+#define CDNA_FLASH_ST_BANK_IN_USE 3u /* BEGIN: the bank booted, or the
+				      * ACTIVE bank a trial falls back to */
+#define CDNA_FLASH_ST_BAD_BANK    4u /* BEGIN: FLASH_BANK is not 0 or 1 */
+#define CDNA_FLASH_ST_BAD_SIZE    5u /* BEGIN: SIZE is 0 or more than a
+				      * bank holds (an oversized image) */
+#define CDNA_FLASH_ST_NOT_OPEN    6u /* DATA or VERIFY without BEGIN */
+#define CDNA_FLASH_ST_OVERRUN     7u /* a DATA write at or beyond SIZE: the
+				      * transfer is spoiled, VERIFY refuses */
+#define CDNA_FLASH_ST_INCOMPLETE  8u /* VERIFY before SIZE bytes came */
+#define CDNA_FLASH_ST_FLASH_ERROR 9u /* the flash itself failed a write */
+#define CDNA_FLASH_ST_BAD_CMD    10u /* unknown FLASH_CMD value */
+
+/* Bank states (MGMT_FLASH_BANK_ST). */
+#define CDNA_FLASH_BANK_EMPTY    0u /* erased: no image */
+#define CDNA_FLASH_BANK_WRITING  1u /* a transfer into it is open */
+#define CDNA_FLASH_BANK_INVALID  2u /* bytes that are no valid image (an
+				     * interrupted or refused transfer) */
+#define CDNA_FLASH_BANK_VALID    3u /* a valid image; boots only if the
+				     * ACTIVE bank does not verify */
+#define CDNA_FLASH_BANK_PENDING  4u /* verified: boots as a trial at the
+				     * next reset */
+#define CDNA_FLASH_BANK_TRIAL    5u /* booted as a trial, not committed */
+#define CDNA_FLASH_BANK_ACTIVE   6u /* the committed bank: boots at reset */
+#define CDNA_FLASH_BANK_FAILED   7u /* a trial that never reported healthy:
+				     * never booted again until re-flashed */
 
 /*
  * Page 2: per-context statistics, read only, 128 bytes a context.  Frames

@@ -2,6 +2,8 @@
 /*
  * faulty.c - test firmware that boots like the real one, then crashes on
  * its first event, in the way FAULT selects:
+ *   FAULT_BOOT    a store outside the memory map before it reports
+ *                 RUNNING: a crash at boot (a trial of it never commits)
  *   FAULT_MEMORY  a store outside the NIC's memory map
  *   FAULT_UNDEF   an undefined instruction
  *   FAULT_LOOP    a loop that never waits again (for the watchdog)
@@ -16,11 +18,14 @@
 
 int main(void)
 {
+#if defined(FAULT_BOOT)
+	*(volatile uint32_t *)0x60000000u = 1;
+#endif
 	SYS(SYS_FW_VERSION) = CDNA_FW_VERSION(0, 0, 1);
 	SYS(SYS_FW_STATE) = CDNA_FW_STATE_RUNNING;
 	while (!SYS(SYS_EVENTS))
 		__asm volatile("wfi");
-#if defined(FAULT_MEMORY)
+#if defined(FAULT_MEMORY) || defined(FAULT_BOOT)
 	*(volatile uint32_t *)0x60000000u = 1;
 #elif defined(FAULT_UNDEF)
 	__asm volatile(".short 0xde00"); /* UDF #0 */
@@ -28,7 +33,7 @@ int main(void)
 	for (;;)
 		__asm volatile("" ::: "memory");
 #else
-#error "define FAULT_MEMORY, FAULT_UNDEF or FAULT_LOOP"
+#error "define FAULT_BOOT, FAULT_MEMORY, FAULT_UNDEF or FAULT_LOOP"
 #endif
 	return 0;
 }
