@@ -26,6 +26,7 @@ include mk/deps.mk
 include mk/image.mk
 include mk/model.mk
 include mk/protect.mk
+include mk/fuzz.mk
 include mk/firmware.mk
 include mk/testbed.mk
 include mk/protection.mk

@@ -139,6 +139,11 @@ int dom_write(struct tb_domains *d, uint16_t domid, uint64_t addr,
 {
 	uint64_t first = addr & ~(uint64_t)(CDNA_PAGE_SIZE - 1);
 
+	/* A range that wraps past 2^64 would skip the page loop below. */
+	if (addr + len < addr) {
+		d->refused_writes++;
+		return -1;
+	}
 	for (uint64_t a = first; a < addr + len; a += CDNA_PAGE_SIZE) {
 		struct tb_page *p = page_of(d, a);
 
