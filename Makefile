@@ -29,6 +29,7 @@ include mk/firmware.mk
 include mk/testbed.mk
 include mk/bench.mk
 include mk/platform.mk
+include mk/driver.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean

@@ -89,7 +89,12 @@
 
 /* Page 0: identity and firmware */
 #define MGMT_ID              0x000 /* R  CDNA_HW_ID */
-#define MGMT_NUM_CTX         0x004 /* R  CDNA_NUM_CTX */
+#define MGMT_NUM_CTX         0x004 /* R  contexts this NIC offers, 1..
+				    *    CDNA_NUM_CTX (the platform's choice,
+				    *    e.g. QEMU's contexts property);
+				    *    contexts >= it are absent: their
+				    *    BAR0 pages read 0 and ignore writes,
+				    *    HV_CTX_CTRL ENABLE is ignored */
 #define MGMT_FW_STATE        0x008 /* R  CDNA_FW_STATE_* */
 #define MGMT_FW_VERSION      0x00c /* R  running firmware's CDNA_FW_VERSION;
 				    *    0 when none runs */
@@ -105,6 +110,13 @@
 #define MGMT_MAC_RX_DROPS    0x028 /* R  frames the MAC dropped (no slot) */
 #define MGMT_RX_NO_MATCH     0x02c /* R  frames for no context (dropped) */
 #define MGMT_DMA_FAULTS      0x030 /* R  DMA commands the platform refused */
+#define MGMT_MAC_LO          0x034 /* R  the NIC's own MAC (the platform's,
+				    *    e.g. QEMU's mac property), bytes
+				    *    0..3, byte 0 in 7:0.  A native-mode
+				    *    driver gives context c this MAC with
+				    *    c added to byte 5 */
+#define MGMT_MAC_HI          0x038 /* R  the NIC's own MAC, bytes 4..5 in
+				    *    15:0 (byte 4 in 7:0); 31:16 read 0 */
 
 #define MGMT_BOOT_BANK_NONE  0xffffffffu /* no bank holds a valid image */
 

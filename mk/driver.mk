@@ -1,0 +1,16 @@
+# driver.mk - the CDNA NIC's Linux driver, cdna.ko (guest-driver/linux),
+# built out of tree with Kbuild against Debian's headers for exactly the
+# kernel the platform images boot.  Included by the root Makefile.
+#   make driver       build $(BUILD)/driver/<kernel version>/cdna.ko (Kbuild
+#                     recompiles only what changed; installs the headers
+#                     package when missing, which needs root)
+#   make checkpatch   the kernel's checkpatch.pl --strict on the sources
+#                     (fetched once from Debian's linux-source-6.1)
+
+DRIVER_DIR := guest-driver/linux
+
+.PHONY: driver checkpatch
+driver:
+	@$(DRIVER_DIR)/build.sh $(abspath $(BUILD))/driver
+checkpatch:
+	@$(DRIVER_DIR)/checkpatch.sh
