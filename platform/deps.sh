@@ -20,8 +20,9 @@ pkgs_for() {
         # kmod: depmod/modprobe to pick the kept modules; zstd/lz4 for kernels packed with them.
         images) echo debootstrap cpio kmod xz-utils zstd lz4 ;;
         # At run time: SeaBIOS blobs (removed from QEMU's +dfsg source), iperf3 for
-        # the far end, iproute2 for the namespace and tap, procps for pkill-free teardown.
-        run) echo seabios iperf3 iproute2 procps util-linux ;;
+        # the far end, iproute2 for the namespace and tap, procps for pkill-free teardown,
+        # tshark to read the native driver test's pcap, ping for its far end.
+        run) echo seabios iperf3 iproute2 procps util-linux tshark iputils-ping ;;
         # The guest driver (guest-driver/linux): Kbuild and Debian's headers for exactly
         # the kernel the images boot (linux-image-amd64's dependency, see lib.sh).
         driver) echo gcc make kmod "linux-headers-$(kernel_package | sed 's/^linux-image-//')" ;;
