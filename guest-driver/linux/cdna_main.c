@@ -74,8 +74,12 @@ static irqreturn_t cdna_isr(int irq, void *data)
 	unsigned long mask = 0;
 	unsigned int c;
 
+	/* Nothing new: with INTx the line may be another device's.  An MSI
+	 * is this NIC's alone; one that finds nothing was covered by an
+	 * earlier run of this handler, and must not count as unhandled.
+	 */
 	if (prod == cons)
-		return IRQ_NONE;
+		return ad->pdev->msi_enabled ? IRQ_HANDLED : IRQ_NONE;
 
 	if (unlikely(prod - cons > CDNA_INTVEC_SLOTS)) {
 		dev_warn_ratelimited(&ad->pdev->dev,

@@ -59,16 +59,21 @@ static u32 cdna_tx_free(const struct cdna_queue *q)
 	return CDNA_RING_SLOTS - (q->tx_prod - q->tx_clean);
 }
 
+static u32 cdna_rx_buf_off(u32 slot)
+{
+	return (slot % CDNA_RX_BUFS_PER_PAGE) * CDNA_RX_BUF_LEN;
+}
+
 static dma_addr_t cdna_rx_buf_dma(const struct cdna_queue *q, u32 slot)
 {
 	return q->rx_page_dma[slot / CDNA_RX_BUFS_PER_PAGE] +
-	       (slot % CDNA_RX_BUFS_PER_PAGE) * CDNA_RX_BUF_LEN;
+	       cdna_rx_buf_off(slot);
 }
 
 static void *cdna_rx_buf_va(const struct cdna_queue *q, u32 slot)
 {
 	return page_address(q->rx_page[slot / CDNA_RX_BUFS_PER_PAGE]) +
-	       (slot % CDNA_RX_BUFS_PER_PAGE) * CDNA_RX_BUF_LEN;
+	       cdna_rx_buf_off(slot);
 }
 
 void cdna_queue_irq_enable(struct cdna_queue *q, bool on)
@@ -345,14 +350,18 @@ int cdna_queue_fill_rx(struct cdna_queue *q)
 
 static void cdna_rx_one(struct cdna_queue *q, u32 slot, u16 len)
 {
-	dma_addr_t dma = cdna_rx_buf_dma(q, slot);
+	/* The page is one mapping; sync only the frame's part of it. */
+	dma_addr_t page_dma = q->rx_page_dma[slot / CDNA_RX_BUFS_PER_PAGE];
+	u32 off = cdna_rx_buf_off(slot);
 	struct sk_buff *skb;
 
-	dma_sync_single_for_cpu(q->dmadev, dma, len, DMA_FROM_DEVICE);
+	dma_sync_single_range_for_cpu(q->dmadev, page_dma, off, len,
+				      DMA_FROM_DEVICE);
 	skb = napi_alloc_skb(&q->napi, len);
 	if (skb)
 		skb_put_data(skb, cdna_rx_buf_va(q, slot), len);
-	dma_sync_single_for_device(q->dmadev, dma, len, DMA_FROM_DEVICE);
+	dma_sync_single_range_for_device(q->dmadev, page_dma, off, len,
+					 DMA_FROM_DEVICE);
 	if (unlikely(!skb)) {
 		cdna_stat_inc(q, &q->stats.rx_dropped);
 		return;

@@ -176,13 +176,16 @@ while [ ! -e /sys/class/net/eth0 ] && [ \$i -lt 50 ]; do sleep 0.2; i=\$((i+1));
     # revokes it and waits for STOPPED before any buffer is freed.
     rc=0; out=$(guest 60 "dmesg -c >/dev/null; (iperf3 -c $FAR_IP -t 30 >/tmp/iperf-bg.log 2>&1 &); \
 (ping -i 0.05 -c 400 $FAR_IP >/tmp/ping-bg.log 2>&1 &); sleep 3; \
-rmmod cdna; echo rmmod-rc=\$?; ls /sys/class/net | tr '\n' ' '; echo; \
+a=\$(cat /sys/class/net/eth0/statistics/tx_packets); sleep 0.5; \
+b=\$(cat /sys/class/net/eth0/statistics/tx_packets); \
+rmmod cdna; echo rmmod-rc=\$?; echo moving=\$((b - a)); ls /sys/class/net | tr '\n' ' '; echo; \
 dmesg | grep -aE 'WARNING|BUG|Oops|cdna.*(did not stop|leak|timeout|not running|fail)'; true") || rc=$?
     printf '%s\n' "$out" >"$RUN/native-rmmod.out"
     grep -q '^rmmod-rc=0$' <<<"$out" && grep -q '^lo $' <<<"$out" &&
-        [ "$(grep -cv -e '^rmmod-rc=' -e '^lo $' -e '^$' <<<"$out")" = 0 ] && r=0 || r=1
+        [ "$(sed -n 's/^moving=//p' <<<"$out")" -gt 0 ] &&
+        [ "$(grep -cv -e '^rmmod-rc=' -e '^moving=' -e '^lo $' -e '^$' <<<"$out")" = 0 ] && r=0 || r=1
     check "native: rmmod during traffic (TCP + ping) is clean" "$r" \
-        "$(grep -v '^lo $' <<<"$out" | tr '\n' ' ' | cut -c1-200)"
+        "$(grep -v '^lo $' <<<"$out" | sed 's/^moving=/frames sent in the last 0.5 s: /' | tr '\n' ' ' | cut -c1-200)"
 
     # Load again, now owning two contexts: the context revoked above starts afresh.
     rc=0; out=$(guest 60 "killall iperf3 ping 2>/dev/null; insmod /lib/modules/cdna.ko contexts=2 && i=0 && \
@@ -190,6 +193,9 @@ while [ ! -e /sys/class/net/eth1 ] && [ \$i -lt 50 ]; do sleep 0.2; i=\$((i+1));
 cat /sys/class/net/eth0/address /sys/class/net/eth1/address") || rc=$?
     [ "$rc" = 0 ] && [ "$(tr '\n' ' ' <<<"$out")" = "$NATIVE_MAC $NATIVE_MAC1 " ] && r=0 || r=1
     check "native: reload with contexts=2: eth0 and eth1, MACs +0 and +1" "$r" "$(tr '\n' ' ' <<<"$out")"
+    out=$(guest 20 "ethtool -S eth0 | grep -E ' nic_(revokes|dropped_revoked):'") || true
+    [ "$(awk '$1 == "nic_revokes:" { print $2 }' <<<"$out")" -ge 1 ] 2>/dev/null && r=0 || r=1
+    check "native: the NIC counted the revoke of context 0 (ethtool -S)" "$r" "$(tr -s ' \n' ' ' <<<"$out")"
     native_up eth0 "$NATIVE_IP" >/dev/null || true
     rc=0; out=$(native_up eth1 "$NATIVE_IP1") || rc=$?
     rc=0; out=$(ip netns exec "$NS" sh -c "ping -c 2 -W 3 $NATIVE_IP && ping -c 2 -W 3 $NATIVE_IP1" 2>&1) || rc=$?
