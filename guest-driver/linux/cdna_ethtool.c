@@ -21,6 +21,7 @@ static const struct cdna_drv_stat cdna_drv_stats[] = {
 	CDNA_DRV_STAT(tx_bytes),
 	CDNA_DRV_STAT(rx_packets),
 	CDNA_DRV_STAT(rx_bytes),
+	CDNA_DRV_STAT(tx_multi_buf),
 	CDNA_DRV_STAT(tx_linearized),
 	CDNA_DRV_STAT(tx_dropped),
 	CDNA_DRV_STAT(tx_busy),

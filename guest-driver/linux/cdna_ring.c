@@ -41,6 +41,7 @@ void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 		s->tx_bytes = src->tx_bytes;
 		s->rx_packets = src->rx_packets;
 		s->rx_bytes = src->rx_bytes;
+		s->tx_multi_buf = src->tx_multi_buf;
 		s->tx_linearized = src->tx_linearized;
 		s->tx_dropped = src->tx_dropped;
 		s->tx_busy = src->tx_busy;
@@ -234,6 +235,8 @@ netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 	}
 	q->tx_slot[CDNA_SLOT(q->tx_prod + n - 1)].skb = skb;
 	q->tx_prod += n;
+	if (n > 1)
+		cdna_stat_inc(q, &q->stats.tx_multi_buf);
 	skb_tx_timestamp(skb);
 
 	/* Stop before the ring can be too full for a maximal frame. */

@@ -64,6 +64,7 @@ struct cdna_queue_stats {
 	u64 tx_bytes;
 	u64 rx_packets;
 	u64 rx_bytes;
+	u64 tx_multi_buf;	/* frames sent as more than one buffer */
 	u64 tx_linearized;	/* frames copied flat: too many pieces */
 	u64 tx_dropped;		/* frames not sendable (size, DMA map) */
 	u64 tx_busy;		/* xmit found the ring full */

@@ -161,13 +161,14 @@ while [ ! -e /sys/class/net/eth0 ] && [ \$i -lt 50 ]; do sleep 0.2; i=\$((i+1));
     rc=0; stats=$(guest 20 "ethtool -S eth0") || rc=$?
     printf '%s\n' "$stats" >"$RUN/native-ethtool-S.out"
     n=0
-    for k in tx_packets rx_packets nic_tx_frames nic_rx_frames nic_tx_bytes nic_rx_bytes polls; do
+    # tx_multi_buf: frames sent as several buffers (TCP's scatter-gather skbs).
+    for k in tx_packets rx_packets nic_tx_frames nic_rx_frames nic_tx_bytes nic_rx_bytes polls tx_multi_buf; do
         v=$(stat_of "$k" "$stats")
         [ -n "$v" ] && [ "$v" -gt 0 ] || n=$((n + 1))
     done
     [ "$rc" = 0 ] && [ "$n" = 0 ] && r=0 || r=1
     check "native: ethtool -S counters moved" "$r" \
-        "tx_packets $(stat_of tx_packets "$stats"), rx_packets $(stat_of rx_packets "$stats"), nic_tx_frames $(stat_of nic_tx_frames "$stats"), nic_rx_frames $(stat_of nic_rx_frames "$stats")"
+        "tx_packets $(stat_of tx_packets "$stats"), rx_packets $(stat_of rx_packets "$stats"), nic_tx_frames $(stat_of nic_tx_frames "$stats"), nic_rx_frames $(stat_of nic_rx_frames "$stats"), tx_multi_buf $(stat_of tx_multi_buf "$stats"), nic_dropped_rx_no_buf $(stat_of nic_dropped_rx_no_buf "$stats")"
     before=$(awk '$1 ~ /^(nic_refused_|bad_cons|rx_not_done|rx_length_errors|rx_errors)/ && $2 != 0' <<<"$stats")
     [ "$rc" = 0 ] && [ -z "$before" ] && r=0 || r=1
     check "native: no refusals or bad indexes (ethtool -S)" "$r" "$(tr '\n' ' ' <<<"$before")"
