@@ -61,7 +61,9 @@ native_boot() {
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
         -device "cdna,netdev=n0,contexts=$NATIVE_CONTEXTS,flash=$flash,mac=$NATIVE_MAC"
         -object "filter-dump,id=dump0,netdev=n0,file=$pcap"
-        -chardev "pipe,id=con0,path=$RUN/${p}serial" -serial chardev:con0 -monitor none)
+        -chardev "pipe,id=con0,path=$RUN/${p}serial" -serial chardev:con0 -monitor none
+        -qmp "unix:$RUN/${p}qmp.sock,server=on,wait=off")
+    QMP_SOCK="$RUN/${p}qmp.sock"
     printf '%q ' "$QEMU_BIN" "${QEMU_ARGS[@]}" >"$RUN/${p}qemu.cmdline"
     echo >>"$RUN/${p}qemu.cmdline"
     launch_qemu "$p"
@@ -70,6 +72,33 @@ native_boot() {
     dom0 20 "stty -echo; PS1=; PS2=" >/dev/null ||
         fail "native: boot" "$CONSOLE_LOG" "the guest's shell does not answer"
     say "native: guest shell ready"
+}
+
+# native_qmp CMD...: QMP commands (JSON) to the running QEMU, e.g. set_link.
+native_qmp() {
+    python3 - "$QMP_SOCK" "$@" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+f = s.makefile('rw')
+json.loads(f.readline())  # the greeting
+for cmd in ['{"execute": "qmp_capabilities"}'] + sys.argv[2:]:
+    f.write(cmd + '\n')
+    f.flush()
+    while True:  # skip events up to the command's answer
+        r = json.loads(f.readline())
+        if 'return' in r or 'error' in r:
+            break
+    if 'error' in r:
+        sys.exit('QMP %s: %s' % (cmd, r['error']))
+PY
+}
+
+# native_carrier_is V: wait (bounded, the driver polls the link once a second)
+# until eth0's carrier reads V; prints the last value read.
+native_carrier_is() {
+    guest 20 "i=0; while [ \"\$(cat /sys/class/net/eth0/carrier 2>/dev/null)\" != $1 ] && [ \$i -lt 40 ]; do sleep 0.1; i=\$((i+1)); done; cat /sys/class/net/eth0/carrier"
 }
 
 # guest TIMEOUT CMD: run CMD in the native guest's shell (the console protocol of
@@ -154,6 +183,16 @@ while [ ! -e /sys/class/net/eth0 ] && [ \$i -lt 50 ]; do sleep 0.2; i=\$((i+1));
     check "native: ping guest -> far end" "$rc" "$(grep -o '[0-9]* packets received.*' <<<"$out")"
     rc=0; out=$(ip netns exec "$NS" ping -c 3 -W 3 "$NATIVE_IP" 2>&1) || rc=$?
     check "native: ping far end -> guest" "$rc" "$(grep -o '[0-9]* received.*' <<<"$out")"
+
+    # Link state: QEMU's set_link on the netdev reaches CTX_STATUS's link bit.
+    rc=0; native_qmp '{"execute": "set_link", "arguments": {"name": "n0", "up": false}}' || rc=$?
+    out=$(native_carrier_is 0) || true
+    [ "$rc" = 0 ] && [ "$(tail -n1 <<<"$out")" = 0 ] && r=0 || r=1
+    check "native: carrier off when the link goes down (set_link n0 off)" "$r"
+    rc=0; native_qmp '{"execute": "set_link", "arguments": {"name": "n0", "up": true}}' || rc=$?
+    out=$(native_carrier_is 1) || true
+    [ "$rc" = 0 ] && [ "$(tail -n1 <<<"$out")" = 1 ] && r=0 || r=1
+    check "native: carrier on again when the link comes back" "$r"
 
     native_iperf "guest->far-end" ""
     native_iperf "far-end->guest" "-R"
