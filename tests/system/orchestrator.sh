@@ -106,6 +106,7 @@ find_platform() {
     XEN_BIN="$x/xen"
     DOM0_KERNEL="$i/dom0-vmlinux"
     DOM0_INITRD="$i/dom0-initrd.cpio"
+    # shellcheck disable=SC2034 # used by native.sh
     NATIVE_INITRD="$i/native-initrd.cpio"
 }
 
