@@ -340,6 +340,34 @@ static void cdna_remove(struct pci_dev *pdev)
 	pci_disable_device(pdev);
 }
 
+/*
+ * Reboot, kexec, power-off: the NIC must stop writing into memory the next
+ * kernel will own.  Closing each net device revokes its context and waits
+ * for STOPPED; then the vector address goes and bus mastering with it.
+ */
+static void cdna_shutdown(struct pci_dev *pdev)
+{
+	struct cdna_adapter *ad = pci_get_drvdata(pdev);
+	unsigned int c, closed = 0;
+
+	cancel_delayed_work_sync(&ad->link_work);
+	rtnl_lock();
+	for (c = 0; c < ad->nr_ctx; c++) {
+		if (!ad->ndev[c])
+			continue;
+		netif_device_detach(ad->ndev[c]);
+		if (netif_running(ad->ndev[c])) {
+			dev_close(ad->ndev[c]);
+			closed++;
+		}
+	}
+	rtnl_unlock();
+	cdna_hv_wr(ad, HV_INTVEC_LO, 0);
+	cdna_hv_wr(ad, HV_INTVEC_HI, 0);
+	pci_clear_master(pdev);
+	dev_info(&pdev->dev, "shutdown: %u running contexts revoked\n", closed);
+}
+
 static const struct pci_device_id cdna_pci_tbl[] = {
 	{ PCI_DEVICE(CDNA_PCI_VENDOR_ID, CDNA_PCI_DEVICE_ID) },
 	{ }
@@ -351,6 +379,7 @@ static struct pci_driver cdna_pci_driver = {
 	.id_table = cdna_pci_tbl,
 	.probe = cdna_probe,
 	.remove = cdna_remove,
+	.shutdown = cdna_shutdown,
 };
 module_pci_driver(cdna_pci_driver);
 

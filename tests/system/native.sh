@@ -263,6 +263,22 @@ b=\$(free_kb); echo cycles=\$n lost_kb=\$((a - b))") || rc=$?
     check "native: 10 load/ping/unload cycles lose no memory" "$r" \
         "$n cycles with a ping each, MemFree $v KiB lower after them (threshold 2048)"
     guest_dmesg_save native-dmesg.log
+
+    # Power off with the driver bound and a TCP stream running: the driver's PCI
+    # shutdown must revoke the context (the NIC stops writing memory a next
+    # kernel would own). Kernel messages go to the console for this last step.
+    from=$(stat -c %s "$CONSOLE_LOG")
+    console_send "dmesg -n 7; insmod /lib/modules/cdna.ko && ip link set eth0 up && \
+ip addr add $NATIVE_IP/24 dev eth0 && sleep 1 && (iperf3 -c $FAR_IP -t 30 >/dev/null 2>&1 &) && \
+sleep 2; poweroff -f"$'\r'
+    wait_console_quiet 'reboot: Power down' 60 || true
+    sleep 1
+    tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' >"$RUN/native-poweroff.log"
+    out=$(grep -aE 'cdna.*shutdown|did not stop|leak|WARNING|BUG|Oops|reboot: Power down' "$RUN/native-poweroff.log")
+    grep -q 'shutdown: 1 running contexts revoked' <<<"$out" && grep -q 'reboot: Power down' <<<"$out" &&
+        [ "$(grep -cE 'did not stop|leak|WARNING|BUG|Oops' <<<"$out")" = 0 ] && r=0 || r=1
+    check "native: power-off under traffic: the driver's PCI shutdown revokes the context" "$r" \
+        "$(grep -o 'shutdown: .*' <<<"$out" | head -n1)"
     # The pcap is complete once QEMU has closed it.
     stop_qemu
     native_pcap_checks "$pcap"
