@@ -22,3 +22,6 @@ check-native: platform driver firmware
 	tests/system/run.sh native
 # The system tier's native checks boot the NIC from the firmware's flash file.
 check-system: driver firmware
+
+# make check-fast / make check: the build and checkpatch, one TAP line each.
+SCRIPT_TESTS += guest-driver/linux/check.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the kernel's scripts/checkpatch.pl --strict on the driver's sources.
-#   guest-driver/linux/checkpatch.sh [FILE...]
+#   guest-driver/linux/checkpatch.sh [--tap] [FILE...]   (--tap: a TAP line per file)
 # checkpatch.pl comes from Debian's linux-source-6.1 package of the same
 # version as the headers the driver is built against (apt-get download,
 # no install); its three files are cached under $CDNA_CACHE/checkpatch/.
@@ -30,10 +30,17 @@ fetch() {
 }
 with_lock checkpatch fetch
 
+tap=0
+[ "${1:-}" = --tap ] && { tap=1; shift; }
 [ $# -gt 0 ] || set -- "$here"/*.[ch] "$here"/shim/*.h
 rc=0
 for f in "$@"; do
-    perl "$dir/checkpatch.pl" --strict --no-tree --show-types -q -f "$f" || rc=1
+    if perl "$dir/checkpatch.pl" --strict --no-tree --show-types -q -f "$f"; then
+        [ "$tap" = 1 ] && echo "ok - checkpatch --strict: ${f#"$REPO_DIR"/}"
+    else
+        rc=1
+        [ "$tap" = 1 ] && echo "not ok - checkpatch --strict: ${f#"$REPO_DIR"/}"
+    fi
 done
-[ "$rc" = 0 ] && echo "checkpatch: $# files clean (--strict)"
+[ "$rc" = 0 ] && [ "$tap" = 0 ] && echo "checkpatch: $# files clean (--strict)"
 exit "$rc"
