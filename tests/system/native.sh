@@ -264,6 +264,21 @@ b=\$(free_kb); echo cycles=\$n lost_kb=\$((a - b))") || rc=$?
         "$n cycles with a ping each, MemFree $v KiB lower after them (threshold 2048)"
     guest_dmesg_save native-dmesg.log
 
+    # Every context the NIC offers, each a net device with its MAC; the last one
+    # carries a ping; unloading revokes them all.
+    local last=$((NATIVE_CONTEXTS - 1)) mac_last
+    mac_last=$(printf '52:54:00:cd:00:%02x' $((0x20 + last)))
+    rc=0; out=$(guest 120 "insmod /lib/modules/cdna.ko contexts=$NATIVE_CONTEXTS && sleep 1 && \
+for i in \$(seq 0 $last); do ip link set eth\$i up; done; sleep 3; \
+echo carriers=\$(cat /sys/class/net/eth*/carrier | grep -c 1); cat /sys/class/net/eth$last/address; \
+ip addr add $NATIVE_IP/24 dev eth$last && ping -c 2 -W 3 -I eth$last $FAR_IP >/dev/null && echo ping-ok; \
+rmmod cdna && echo rmmod-ok; ls /sys/class/net | tr '\n' ' '") || rc=$?
+    printf '%s\n' "$out" >"$RUN/native-all-contexts.out"
+    [ "$rc" = 0 ] && grep -qx "carriers=$NATIVE_CONTEXTS" <<<"$out" && grep -qx "$mac_last" <<<"$out" &&
+        grep -qx ping-ok <<<"$out" && grep -qx rmmod-ok <<<"$out" && r=0 || r=1
+    check "native: all $NATIVE_CONTEXTS contexts: net devices with carrier, eth$last has MAC +$last and pings, rmmod" "$r" \
+        "$(tr '\n' ' ' <<<"$out")"
+
     # Power off with the driver bound and a TCP stream running: the driver's PCI
     # shutdown must revoke the context (the NIC stops writing memory a next
     # kernel would own). Kernel messages go to the console for this last step.
