@@ -32,6 +32,7 @@ include mk/testbed.mk
 include mk/protection.mk
 include mk/bench.mk
 include mk/platform.mk
+include mk/driver.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean

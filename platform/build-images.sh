@@ -8,6 +8,9 @@
 #                     domU kernel and root in /var/lib/cdna/domu/
 #   domU root         busybox-static + iperf3, ethtool, iproute2, xenstore clients and
 #                     xen-netfront, taken from the same debootstrap tree (a few MB)
+#   native-initrd.cpio  the bare-Linux (no Xen) test guest's root: busybox-static, iperf3,
+#                     ethtool, iproute2; the driver under test (cdna.ko) is appended by
+#                     the test as a second cpio archive, so a driver change rebuilds nothing here
 # Prints the output directory.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -70,9 +73,29 @@ copy_modules() {
     depmod -b "$dest" "$kver"
 }
 
+# small_root TREE DEST TOOL...: a busybox root in DEST with the TOOLs of the debootstrap
+# TREE and their libraries (the domU's and the bare-Linux test guest's roots).
+small_root() {
+    local tree=$1 dest=$2 b p lib; shift 2
+    mkdir -p "$dest"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,etc,root}
+    cp "$tree/bin/busybox" "$dest/bin/busybox"
+    for b in "$@"; do
+        p=$(chroot "$tree" sh -c "command -v $b") || die "images: small root" "$log" "$b missing in the dom0 tree"
+        cp -L "$tree$p" "$dest/usr/bin/$b"
+        chroot "$tree" ldd "$p" | awk '/=> \// { print $3 } /^[[:space:]]*\/lib/ { print $1 }' |
+        while read -r lib; do
+            mkdir -p "$dest$(dirname "$lib")"
+            cp -Ln "$tree$lib" "$dest$lib"
+        done
+    done
+    for b in $(chroot "$tree" /bin/busybox --list-full); do
+        [ -e "$dest/$b" ] || ln -s /bin/busybox "$dest/$b"
+    done
+}
+
 build_images() {
     [ -f "$out/.cdna-complete" ] && return 0
-    local log="$CDNA_CACHE/logs/images-build.log" mirror root kpkg kver kdir domu
+    local log="$CDNA_CACHE/logs/images-build.log" mirror root kpkg kver kdir domu native
     : >"$log"
     "$PLATFORM_DIR/deps.sh" images
     work="$CDNA_CACHE/work/images.$$"   # global: the EXIT trap removes it
@@ -106,26 +129,20 @@ build_images() {
 
     # --- domU root: busybox + the few tools the tests use, with their libraries.
     domu="$work/domu"
-    mkdir -p "$domu"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,tmp,run,etc,root}
-    cp "$root/bin/busybox" "$domu/bin/busybox"
-    local b p lib
-    for b in iperf3 ip ethtool xenstore-read xenstore-write xenstore-rm xenstore-ls xenstore-watch; do
-        p=$(chroot "$root" sh -c "command -v $b") || die "images: domU root" "$log" "$b missing in the dom0 tree"
-        cp -L "$root$p" "$domu/usr/bin/$b"
-        chroot "$root" ldd "$p" | awk '/=> \// { print $3 } /^[[:space:]]*\/lib/ { print $1 }' |
-        while read -r lib; do
-            mkdir -p "$domu$(dirname "$lib")"
-            cp -Ln "$root$lib" "$domu$lib"
-        done
-    done
-    for b in $(chroot "$root" /bin/busybox --list-full); do
-        [ -e "$domu/$b" ] || ln -s /bin/busybox "$domu/$b"
-    done
+    small_root "$root" "$domu" iperf3 ip ethtool xenstore-read xenstore-write xenstore-rm \
+        xenstore-ls xenstore-watch
     install -m 0755 "$IMGSRC/domu-init" "$domu/init"
     rm -f "$domu/sbin/poweroff"
     install -m 0755 "$IMGSRC/domu-poweroff" "$domu/sbin/poweroff"
     copy_modules "$kdir" "$kver" "$IMGSRC/domu-modules.txt" "$domu"
     echo "domu" >"$domu/etc/hostname"
+
+    # --- bare-Linux test guest (no Xen): the same tools, its own init, no modules
+    # (the driver under test is appended at run time).
+    native="$work/native"
+    small_root "$root" "$native" iperf3 ip ethtool
+    install -m 0755 "$IMGSRC/native-init" "$native/init"
+    echo "native" >"$native/etc/hostname"
 
     # --- dom0 root: prune what a diskless, service-less dom0 never reads.
     root=${root:?}   # never an empty prefix in the rm below
@@ -151,10 +168,13 @@ build_images() {
     rm -rf "$tmp"; mkdir -p "$tmp"
     cp "$work/vmlinux" "$tmp/dom0-vmlinux"
     (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) >"$tmp/dom0-initrd.cpio"
+    (cd "$native" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) \
+        >"$tmp/native-initrd.cpio"
     echo "$kver" >"$tmp/kernel-version"
     { du -sh "$root" | sed 's|\t.*|\tdom0 root tree|'; du -sh "$domu" | sed 's|\t.*|\tdomU root tree|'
       (cd "$tmp" && du -sh --apparent-size dom0-initrd.cpio dom0-vmlinux)
       du -sh --apparent-size "$root/var/lib/cdna/domu/initrd.cpio" | sed 's|\t.*|\tdomU initrd.cpio|'
+      (cd "$tmp" && du -sh --apparent-size native-initrd.cpio)
     } >"$tmp/sizes" 2>&1
     publish "$tmp" "$out"
     msg "images: sizes: $(awk '{ s = $1; $1 = ""; printf "%s%s; ", substr($0, 2), " " s }' "$out/sizes")"

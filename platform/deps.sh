@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, only those missing.
-# Usage: platform/deps.sh [qemu|xen|images|run|all]...
+# Usage: platform/deps.sh [src|qemu|xen|images|run|driver|all]...
 # A fresh Debian 12 machine (CI) has none of them; nothing installed by hand survives there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,9 +21,13 @@ pkgs_for() {
         # kmod: depmod/modprobe to pick the kept modules; zstd/lz4 for kernels packed with them.
         images) echo debootstrap cpio kmod xz-utils zstd lz4 ;;
         # At run time: SeaBIOS blobs (removed from QEMU's +dfsg source), iperf3 for
-        # the far end, iproute2 for the namespace and tap, procps for pkill-free teardown.
-        run) echo seabios iperf3 iproute2 procps util-linux ;;
-        all) pkgs_for src; pkgs_for qemu; pkgs_for xen; pkgs_for images; pkgs_for run ;;
+        # the far end, iproute2 for the namespace and tap, procps for pkill-free teardown,
+        # tshark to read the native driver test's pcap, ping for its far end.
+        run) echo seabios iperf3 iproute2 procps util-linux tshark iputils-ping ;;
+        # The guest driver (guest-driver/linux): Kbuild and Debian's headers for exactly
+        # the kernel the images boot (linux-image-amd64's dependency, see lib.sh).
+        driver) echo gcc make kmod "linux-headers-$(kernel_package | sed 's/^linux-image-//')" ;;
+        all) pkgs_for src; pkgs_for qemu; pkgs_for xen; pkgs_for images; pkgs_for run; pkgs_for driver ;;
         *) echo "deps.sh: unknown group $1" >&2; exit 2 ;;
     esac
 }

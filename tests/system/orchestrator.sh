@@ -55,6 +55,8 @@ QEMU_PID=""
 READER_PID=""
 IPERF_PID=""
 CON_FD=""
+CONSOLE_LOG=""    # the running QEMU's serial console log (launch_qemu)
+QEMU_STDERR=""
 T_QEMU=""         # QEMU start, seconds since the epoch (with fractions)
 CMD_SEQ=0
 
@@ -93,7 +95,8 @@ fail() {
 # Files of the platform, from the cache; `make platform` builds them.
 find_platform() {
     local q x i
-    q=$(qemu_dir); x=$(xen_dir); i=$(images_dir)
+    # CDNA_QEMU_DIR: a QEMU built elsewhere (e.g. another work tree's cache entry).
+    q=${CDNA_QEMU_DIR:-$(qemu_dir)}; x=$(xen_dir); i=$(images_dir)
     for d in "$q" "$x" "$i"; do
         [ -f "$d/.cdna-complete" ] ||
             fail "find platform" "" "$d is not built: run 'make platform' (or platform/build.sh all)"
@@ -103,6 +106,8 @@ find_platform() {
     XEN_BIN="$x/xen"
     DOM0_KERNEL="$i/dom0-vmlinux"
     DOM0_INITRD="$i/dom0-initrd.cpio"
+    # shellcheck disable=SC2034 # used by native.sh
+    NATIVE_INITRD="$i/native-initrd.cpio"
 }
 
 # Namespaces and run directories left by runs that were killed (SIGKILL, power
@@ -167,24 +172,32 @@ qemu_cmdline() {
     echo >>"$RUN/qemu.cmdline"
 }
 
+# stop_qemu: end the running QEMU (TERM, then KILL) and its console reader.
+stop_qemu() {
+    if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+        kill -TERM "$QEMU_PID" 2>/dev/null || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$QEMU_PID" 2>/dev/null || true
+    fi
+    # Also called under set -e: the statuses of what was killed are no failure.
+    [ -n "$QEMU_PID" ] && { wait "$QEMU_PID" 2>/dev/null || true; }
+    [ -n "$READER_PID" ] && { kill "$READER_PID" 2>/dev/null || true; wait "$READER_PID" 2>/dev/null || true; }
+    [ -n "$CON_FD" ] && exec {CON_FD}>&-
+    QEMU_PID="" READER_PID="" CON_FD=""
+    return 0
+}
+
 teardown() {
     local rc=$?
     trap - EXIT INT TERM HUP
     set +e
-    if [ -n "$QEMU_PID" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
-        kill -TERM "$QEMU_PID" 2>/dev/null
-        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$QEMU_PID" 2>/dev/null
-    fi
-    [ -n "$QEMU_PID" ] && wait "$QEMU_PID" 2>/dev/null
-    [ -n "$READER_PID" ] && { kill "$READER_PID" 2>/dev/null; wait "$READER_PID" 2>/dev/null; }
+    stop_qemu
     [ -n "$IPERF_PID" ] && { kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null; }
     if [ -n "$NS" ]; then
         local p
         for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
         ip netns del "$NS" 2>/dev/null
     fi
-    [ -n "$CON_FD" ] && exec {CON_FD}>&-
     split_logs 2>/dev/null
     [ -n "$RUN" ] && echo "logs: $RUN"
     exit "$rc"
@@ -205,18 +218,29 @@ start_qemu() {
         ip netns exec "$NS" "$QEMU_BIN" "${QEMU_ARGS[@]}" 2>"$RUN/qemu.stderr" || true
         return 0
     fi
-    mkfifo "$RUN/serial.in" "$RUN/serial.out"
-    : >"$RUN/console.log"
+    launch_qemu ""
+}
+
+# launch_qemu PREFIX: start QEMU with QEMU_ARGS in the namespace; its serial port is
+# the FIFO pair $RUN/PREFIXserial.{in,out} (QEMU_ARGS must name $RUN/PREFIXserial),
+# its console goes to $RUN/PREFIXconsole.log (CONSOLE_LOG), its output to
+# $RUN/PREFIXqemu.{stdout,stderr}.
+launch_qemu() {
+    local p=$1
+    mkfifo "$RUN/${p}serial.in" "$RUN/${p}serial.out"
+    CONSOLE_LOG="$RUN/${p}console.log"
+    QEMU_STDERR="$RUN/${p}qemu.stderr"
+    : >"$CONSOLE_LOG"
     T_QEMU=$(now)
     # Its own session: a Ctrl-C reaches the orchestrator, which then tears down in
     # order (and reports "interrupted", not "QEMU exited"). A run killed outright
     # leaves QEMU in its namespace, where clean_stale finds it.
-    ip netns exec "$NS" setsid "$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$RUN/qemu.stdout" 2>"$RUN/qemu.stderr" &
+    ip netns exec "$NS" setsid "$QEMU_BIN" "${QEMU_ARGS[@]}" </dev/null >"$RUN/${p}qemu.stdout" 2>"$QEMU_STDERR" &
     QEMU_PID=$!
     # QEMU opens both FIFOs read-write, so neither side blocks on open.
-    cat "$RUN/serial.out" >>"$RUN/console.log" &
+    cat "$RUN/${p}serial.out" >>"$CONSOLE_LOG" &
     READER_PID=$!
-    exec {CON_FD}<>"$RUN/serial.in"
+    exec {CON_FD}<>"$RUN/${p}serial.in"
 }
 
 qemu_alive() { kill -0 "$QEMU_PID" 2>/dev/null; }
@@ -227,12 +251,12 @@ wait_console() {
     local pat=$1 timeout=$2 step=$3 from=${4:-0} t0
     t0=$(now)
     while :; do
-        if tail -c +$((from + 1)) "$RUN/console.log" | tr -d '\r' | grep -aqE "$pat"; then
+        if tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -aqE "$pat"; then
             return 0
         fi
-        qemu_alive || fail "$step" "$RUN/qemu.stderr" "QEMU exited (see also $RUN/console.log)"
+        qemu_alive || fail "$step" "$QEMU_STDERR" "QEMU exited (see also $CONSOLE_LOG)"
         if awk -v a="$(since "$t0")" -v t="$timeout" 'BEGIN { exit !(a >= t) }'; then
-            fail "$step" "$RUN/console.log" "timed out after ${timeout}s waiting for /$pat/"
+            fail "$step" "$CONSOLE_LOG" "timed out after ${timeout}s waiting for /$pat/"
         fi
         sleep 0.2
     done
@@ -253,11 +277,11 @@ dom0() {
     local cmd="$*" id from out rc
     CMD_SEQ=$((CMD_SEQ + 1))
     id="$$x$CMD_SEQ"
-    from=$(stat -c %s "$RUN/console.log")
+    from=$(stat -c %s "$CONSOLE_LOG")
     # The marker is spelt with a quote inside so that the echoed command line never matches it.
     console_send "$cmd; echo \"@@E\"\"ND $id \$?\""$'\r'
     wait_console "@@END $id [0-9]+" "$timeout" "dom0: $cmd" "$from"
-    out=$(tail -c +$((from + 1)) "$RUN/console.log" | tr -d '\r' | grep -av '^(XEN)')
+    out=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)')
     rc=$(printf '%s\n' "$out" | sed -n "s/^.*@@END $id \([0-9]*\).*$/\1/p" | tail -n1)
     # Output: the lines before the marker (the shell neither echoes nor prompts, see boot_dom0).
     printf '%s\n' "$out" | awk -v id="@@END $id" 'index($0, id) { exit } { print }'
@@ -312,7 +336,7 @@ shutdown_platform() {
 # wait_console_quiet PATTERN TIMEOUT: like wait_console, but only reports.
 wait_console_quiet() {
     local t0; t0=$(now)
-    while ! tr -d '\r' <"$RUN/console.log" | grep -aqE "$1"; do
+    while ! tr -d '\r' <"$CONSOLE_LOG" | grep -aqE "$1"; do
         qemu_alive || return 1
         awk -v a="$(since "$t0")" -v t="$2" 'BEGIN { exit !(a >= t) }' && return 1
         sleep 0.2

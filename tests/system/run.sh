@@ -6,17 +6,25 @@
 #   tests/system/run.sh shell   boot and leave the terminal at dom0's console
 #                               (leave with Ctrl-a x)
 #   tests/system/run.sh boot    boot to dom0 and start the domUs, report times, shut down
+#   tests/system/run.sh native  only the native driver checks (no Xen): Debian's kernel
+#                               booted directly with the cdna device and cdna.ko
+#                               (tests/system/native.sh); `check` runs them after the
+#                               Xen checks
 # Environment: CDNA_DOMUS (N, default 2), CDNA_DOMU_MEM, CDNA_DOM0_MEM, CDNA_QEMU_MEM,
 # CDNA_QEMU_EXTRA (extra QEMU arguments, e.g. a -device), CDNA_TCG (default
 # tcg,thread=single), CDNA_DOM0_ARGS / CDNA_DOMU_ARGS (kernel arguments), CDNA_BOOT_TIMEOUT,
-# CDNA_DOMU_TIMEOUT, CDNA_IPERF_SECONDS, CDNA_RUN_BASE (where run directories go).
+# CDNA_DOMU_TIMEOUT, CDNA_IPERF_SECONDS, CDNA_RUN_BASE (where run directories go);
+# native checks: CDNA_FLASH (the NIC's flash file, default build/firmware/cdna-flash.bin),
+# CDNA_QEMU_DIR (a QEMU with the cdna device built elsewhere), CDNA_NATIVE_MEM,
+# CDNA_NATIVE_CONTEXTS, CDNA_NATIVE_ARGS.
 set -euo pipefail
 . "$(dirname "$0")/orchestrator.sh"
 . "$(dirname "$0")/checks.sh"
+. "$(dirname "$0")/native.sh"
 
 mode=${1:-check}
 [ "$(id -u)" -eq 0 ] || { echo "tests/system/run.sh: needs root (network namespace, tap device)" >&2; exit 1; }
-case $mode in check|shell|boot) ;; *) sed -n '2,14p' "$0" >&2; exit 2 ;; esac
+case $mode in check|shell|boot|native) ;; *) sed -n '2,21p' "$0" >&2; exit 2 ;; esac
 
 "$REPO_DIR/platform/deps.sh" run
 find_platform
@@ -41,6 +49,14 @@ EOF
     exit 0
 fi
 
+if [ "$mode" = native ]; then
+    setup_netns
+    native_checks
+    echo "system: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit
+fi
+
 boot_dom0 "$mode"
 start_domus "$CDNA_DOMUS"
 if [ "$mode" = check ]; then
@@ -55,6 +71,9 @@ if [ "$mode" = check ]; then
         cat "$RUN/throughput"
     } >"$RUN/summary"
     say "times from QEMU start: dom0 ready ${T_DOM0_READY}s, domUs up ${T_DOMUS_UP}s, reachable ${T_REACHABLE}s"
+    # The native driver on the same far end, without Xen: a QEMU of its own.
+    stop_qemu
+    native_checks
     echo "system: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
 else

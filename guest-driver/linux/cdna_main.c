@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * cdna_main.c - PCI side of the CDNA NIC driver, native mode: BARs,
+ * firmware checks, the interrupt vector, MSI, probe and remove.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/rtnetlink.h>
+
+#include "cdna.h"
+
+static unsigned int contexts = 1;
+module_param(contexts, uint, 0444);
+MODULE_PARM_DESC(contexts,
+		 "contexts (net devices) to own, from context 0 (default 1)");
+
+static unsigned int int_mod_us = 20;
+module_param(int_mod_us, uint, 0444);
+MODULE_PARM_DESC(int_mod_us,
+		 "least microseconds between two NIC interrupts (default 20)");
+
+static const char * const cdna_fw_state_names[] = {
+	[CDNA_FW_STATE_RESET] = "RESET",
+	[CDNA_FW_STATE_BOOTING] = "BOOTING",
+	[CDNA_FW_STATE_RUNNING] = "RUNNING",
+	[CDNA_FW_STATE_NO_FW] = "NO_FW",
+	[CDNA_FW_STATE_FAULT] = "FAULT",
+};
+
+static const char * const cdna_image_error_names[] = {
+	[CDNA_IMAGE_OK] = "ok",
+	[CDNA_IMAGE_EMPTY] = "empty",
+	[CDNA_IMAGE_TRUNCATED_HEADER] = "truncated header",
+	[CDNA_IMAGE_BAD_MAGIC] = "bad magic",
+	[CDNA_IMAGE_BAD_HEADER_CRC] = "bad header CRC",
+	[CDNA_IMAGE_BAD_FORMAT] = "bad format",
+	[CDNA_IMAGE_WRONG_HW] = "wrong hardware",
+	[CDNA_IMAGE_BAD_SIZE] = "bad size",
+	[CDNA_IMAGE_TRUNCATED] = "truncated",
+	[CDNA_IMAGE_TRAILING] = "trailing bytes",
+	[CDNA_IMAGE_BAD_PAYLOAD_CRC] = "bad payload CRC",
+	[CDNA_IMAGE_BAD_LAYOUT] = "bad layout",
+};
+
+static const char *cdna_fw_state_name(u32 state)
+{
+	if (state < ARRAY_SIZE(cdna_fw_state_names))
+		return cdna_fw_state_names[state];
+	return "unknown";
+}
+
+static const char *cdna_image_error_name(u32 err)
+{
+	if (err < ARRAY_SIZE(cdna_image_error_names))
+		return cdna_image_error_names[err];
+	return "unknown";
+}
+
+/*
+ * The interrupt: the NIC appended context masks to the vector, then raised
+ * MSI (or INTx, held while prod != HV_INT_CONS).  Consume every entry up
+ * to prod, hand the consumer index back, then schedule NAPI for each
+ * context named.  prod is the device's word: a value more than a ring ahead
+ * is nonsense, and the safe reading of it is "every context may have news".
+ */
+static irqreturn_t cdna_isr(int irq, void *data)
+{
+	struct cdna_adapter *ad = data;
+	u32 prod = le32_to_cpu(READ_ONCE(ad->intvec->prod));
+	u32 cons = ad->int_cons;
+	unsigned long mask = 0;
+	unsigned int c;
+
+	/* Nothing new: with INTx the line may be another device's.  An MSI
+	 * is this NIC's alone; one that finds nothing was covered by an
+	 * earlier run of this handler, and must not count as unhandled.
+	 */
+	if (prod == cons)
+		return ad->pdev->msi_enabled ? IRQ_HANDLED : IRQ_NONE;
+
+	if (unlikely(prod - cons > CDNA_INTVEC_SLOTS)) {
+		dev_warn_ratelimited(&ad->pdev->dev,
+				     "interrupt vector prod %u, cons %u: out of range\n",
+				     prod, cons);
+		mask = ad->owned;
+	} else {
+		/* Entries are written before prod. */
+		dma_rmb();
+		for (; cons != prod; cons++)
+			mask |= le32_to_cpu(READ_ONCE(ad->intvec->mask[cons % CDNA_INTVEC_SLOTS]));
+	}
+	ad->int_cons = prod;
+	cdna_hv_wr(ad, HV_INT_CONS, prod);
+
+	mask &= ad->owned;
+	for_each_set_bit(c, &mask, CDNA_NUM_CTX) {
+		struct net_device *ndev = READ_ONCE(ad->ndev[c]);
+
+		if (ndev)
+			cdna_queue_irq(&((struct cdna_priv *)netdev_priv(ndev))->q);
+	}
+	return IRQ_HANDLED;
+}
+
+static void cdna_link_work(struct work_struct *work)
+{
+	struct cdna_adapter *ad = container_of(to_delayed_work(work),
+					       struct cdna_adapter, link_work);
+	unsigned int c;
+
+	/* Under RTNL: open and stop also change the carrier. */
+	rtnl_lock();
+	for (c = 0; c < ad->nr_ctx; c++)
+		if (ad->ndev[c])
+			cdna_netdev_link_update(ad->ndev[c]);
+	rtnl_unlock();
+	schedule_delayed_work(&ad->link_work,
+			      msecs_to_jiffies(CDNA_LINK_POLL_MS));
+}
+
+/*
+ * The firmware must run before anything else is touched.  RESET and
+ * BOOTING are transient (the boot ROM is at work): give them a moment.
+ */
+static int cdna_check_firmware(struct cdna_adapter *ad)
+{
+	struct device *dev = &ad->pdev->dev;
+	unsigned long deadline = jiffies + msecs_to_jiffies(CDNA_CTX_TIMEOUT_MS);
+	u32 id, state, boot_err;
+
+	id = cdna_mgmt_rd(ad, MGMT_ID);
+	if (id != CDNA_HW_ID) {
+		dev_err(dev, "MGMT_ID is %#010x, this driver knows %#010x\n",
+			id, CDNA_HW_ID);
+		return -ENODEV;
+	}
+	for (;;) {
+		state = cdna_mgmt_rd(ad, MGMT_FW_STATE);
+		if ((state != CDNA_FW_STATE_RESET &&
+		     state != CDNA_FW_STATE_BOOTING) ||
+		    time_after(jiffies, deadline))
+			break;
+		msleep(20);
+	}
+	if (state == CDNA_FW_STATE_RUNNING)
+		return 0;
+
+	boot_err = cdna_mgmt_rd(ad, MGMT_BOOT_ERROR);
+	dev_err(dev,
+		"firmware not running: MGMT_FW_STATE %u (%s), MGMT_BOOT_ERROR %#010x (bank 0: %s, bank 1: %s), fault cause %u pc %#x\n",
+		state, cdna_fw_state_name(state), boot_err,
+		cdna_image_error_name(boot_err & 0xff),
+		cdna_image_error_name((boot_err >> 8) & 0xff),
+		cdna_mgmt_rd(ad, MGMT_FAULT_CAUSE),
+		cdna_mgmt_rd(ad, MGMT_FAULT_PC));
+	return -ENODEV;
+}
+
+/* The NIC's MAC; context c gets it with c added to the last byte. */
+static void cdna_read_mac(struct cdna_adapter *ad)
+{
+	u32 lo = cdna_mgmt_rd(ad, MGMT_MAC_LO);
+	u32 hi = cdna_mgmt_rd(ad, MGMT_MAC_HI);
+
+	ad->mac[0] = lo & 0xff;
+	ad->mac[1] = (lo >> 8) & 0xff;
+	ad->mac[2] = (lo >> 16) & 0xff;
+	ad->mac[3] = (lo >> 24) & 0xff;
+	ad->mac[4] = hi & 0xff;
+	ad->mac[5] = (hi >> 8) & 0xff;
+	if (!is_valid_ether_addr(ad->mac)) {
+		dev_warn(&ad->pdev->dev,
+			 "NIC MAC %pM is not a unicast address, using a random one\n",
+			 ad->mac);
+		eth_random_addr(ad->mac);
+		/* Room for every context without carrying into byte 4. */
+		ad->mac[5] &= 0xe0;
+	}
+}
+
+static int cdna_setup_intvec(struct cdna_adapter *ad)
+{
+	ad->intvec = dma_alloc_coherent(&ad->pdev->dev, sizeof(*ad->intvec),
+					&ad->intvec_dma, GFP_KERNEL);
+	if (!ad->intvec)
+		return -ENOMEM;
+	ad->int_cons = 0;
+	cdna_hv_wr(ad, HV_INT_MOD_US, int_mod_us);
+	/* LO first: writing HI takes the address and zeroes prod and cons. */
+	cdna_hv_wr(ad, HV_INTVEC_LO, lower_32_bits(ad->intvec_dma));
+	cdna_hv_wr(ad, HV_INTVEC_HI, upper_32_bits(ad->intvec_dma));
+	return 0;
+}
+
+static void cdna_free_intvec(struct cdna_adapter *ad)
+{
+	/* No vector address: the NIC keeps bits pending, writes nothing. */
+	cdna_hv_wr(ad, HV_INTVEC_LO, 0);
+	cdna_hv_wr(ad, HV_INTVEC_HI, 0);
+	dma_free_coherent(&ad->pdev->dev, sizeof(*ad->intvec), ad->intvec,
+			  ad->intvec_dma);
+	ad->intvec = NULL;
+}
+
+static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct cdna_adapter *ad;
+	unsigned int c;
+	int err;
+
+	ad = devm_kzalloc(dev, sizeof(*ad), GFP_KERNEL);
+	if (!ad)
+		return -ENOMEM;
+	ad->pdev = pdev;
+	pci_set_drvdata(pdev, ad);
+	INIT_DELAYED_WORK(&ad->link_work, cdna_link_work);
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+	err = pci_request_regions(pdev, CDNA_DRV_NAME);
+	if (err)
+		goto err_disable;
+	if (pci_resource_len(pdev, 0) < CDNA_BAR0_CTX(1) ||
+	    pci_resource_len(pdev, 2) < CDNA_BAR2_SIZE) {
+		dev_err(dev, "BAR0 (%llu bytes) or BAR2 (%llu bytes) too small\n",
+			(u64)pci_resource_len(pdev, 0),
+			(u64)pci_resource_len(pdev, 2));
+		err = -ENODEV;
+		goto err_release;
+	}
+	ad->bar0 = pci_iomap(pdev, 0, 0);
+	ad->bar2 = pci_iomap(pdev, 2, 0);
+	if (!ad->bar0 || !ad->bar2) {
+		err = -ENOMEM;
+		goto err_unmap;
+	}
+
+	err = cdna_check_firmware(ad);
+	if (err)
+		goto err_unmap;
+
+	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (err)
+		err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+	if (err) {
+		dev_err(dev, "no usable DMA mask\n");
+		goto err_unmap;
+	}
+	pci_set_master(pdev);
+
+	ad->hw_ctx = cdna_mgmt_rd(ad, MGMT_NUM_CTX);
+	if (ad->hw_ctx == 0 || ad->hw_ctx > CDNA_NUM_CTX ||
+	    pci_resource_len(pdev, 0) < CDNA_BAR0_CTX(ad->hw_ctx)) {
+		dev_err(dev, "MGMT_NUM_CTX %u does not fit BAR0 (%llu bytes)\n",
+			ad->hw_ctx, (u64)pci_resource_len(pdev, 0));
+		err = -ENODEV;
+		goto err_master;
+	}
+	ad->nr_ctx = clamp(contexts, 1u, ad->hw_ctx);
+	if (ad->nr_ctx != contexts)
+		dev_warn(dev, "contexts=%u, the NIC has %u: using %u\n",
+			 contexts, ad->hw_ctx, ad->nr_ctx);
+	ad->fw_version = cdna_mgmt_rd(ad, MGMT_FW_VERSION);
+	cdna_read_mac(ad);
+
+	err = cdna_setup_intvec(ad);
+	if (err)
+		goto err_master;
+
+	err = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (err < 0)
+		goto err_intvec;
+	ad->irq = pci_irq_vector(pdev, 0);
+	err = request_irq(ad->irq, cdna_isr,
+			  pdev->msi_enabled ? 0 : IRQF_SHARED,
+			  CDNA_DRV_NAME, ad);
+	if (err)
+		goto err_vectors;
+
+	for (c = 0; c < ad->nr_ctx; c++) {
+		err = cdna_netdev_create(ad, c);
+		if (err)
+			goto err_netdevs;
+	}
+	schedule_delayed_work(&ad->link_work,
+			      msecs_to_jiffies(CDNA_LINK_POLL_MS));
+
+	dev_info(dev,
+		 "CDNA NIC, firmware %u.%u.%u, %u contexts (owning %u), MAC %pM, %s\n",
+		 CDNA_FW_VERSION_MAJOR(ad->fw_version),
+		 CDNA_FW_VERSION_MINOR(ad->fw_version),
+		 CDNA_FW_VERSION_PATCH(ad->fw_version),
+		 ad->hw_ctx, ad->nr_ctx, ad->mac,
+		 pdev->msi_enabled ? "MSI" : "INTx");
+	return 0;
+
+err_netdevs:
+	while (c--)
+		cdna_netdev_destroy(ad, c);
+	free_irq(ad->irq, ad);
+err_vectors:
+	pci_free_irq_vectors(pdev);
+err_intvec:
+	cdna_free_intvec(ad);
+err_master:
+	pci_clear_master(pdev);
+err_unmap:
+	if (ad->bar2)
+		pci_iounmap(pdev, ad->bar2);
+	if (ad->bar0)
+		pci_iounmap(pdev, ad->bar0);
+err_release:
+	pci_release_regions(pdev);
+err_disable:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void cdna_remove(struct pci_dev *pdev)
+{
+	struct cdna_adapter *ad = pci_get_drvdata(pdev);
+	unsigned int c;
+
+	cancel_delayed_work_sync(&ad->link_work);
+	/* Each context is revoked and drained before its memory goes. */
+	for (c = ad->nr_ctx; c--; )
+		cdna_netdev_destroy(ad, c);
+	free_irq(ad->irq, ad);
+	pci_free_irq_vectors(pdev);
+	cdna_free_intvec(ad);
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, ad->bar2);
+	pci_iounmap(pdev, ad->bar0);
+	pci_release_regions(pdev);
+	pci_disable_device(pdev);
+}
+
+/*
+ * Reboot, kexec, power-off: the NIC must stop writing into memory the next
+ * kernel will own.  Closing each net device revokes its context and waits
+ * for STOPPED; then the vector address goes and bus mastering with it.
+ */
+static void cdna_shutdown(struct pci_dev *pdev)
+{
+	struct cdna_adapter *ad = pci_get_drvdata(pdev);
+	unsigned int c, closed = 0;
+
+	cancel_delayed_work_sync(&ad->link_work);
+	rtnl_lock();
+	for (c = 0; c < ad->nr_ctx; c++) {
+		if (!ad->ndev[c])
+			continue;
+		netif_device_detach(ad->ndev[c]);
+		if (netif_running(ad->ndev[c])) {
+			dev_close(ad->ndev[c]);
+			closed++;
+		}
+	}
+	rtnl_unlock();
+	cdna_hv_wr(ad, HV_INTVEC_LO, 0);
+	cdna_hv_wr(ad, HV_INTVEC_HI, 0);
+	pci_clear_master(pdev);
+	dev_info(&pdev->dev, "shutdown: %u running contexts revoked\n", closed);
+}
+
+static const struct pci_device_id cdna_pci_tbl[] = {
+	{ PCI_DEVICE(CDNA_PCI_VENDOR_ID, CDNA_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, cdna_pci_tbl);
+
+static struct pci_driver cdna_pci_driver = {
+	.name = CDNA_DRV_NAME,
+	.id_table = cdna_pci_tbl,
+	.probe = cdna_probe,
+	.remove = cdna_remove,
+	.shutdown = cdna_shutdown,
+};
+module_pci_driver(cdna_pci_driver);
+
+MODULE_DESCRIPTION("CDNA concurrent direct network access NIC (native mode)");
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(CDNA_DRV_VERSION);

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * cdna_ring.c - the data path of one CDNA context, shared by every mode.
+ *
+ * Ring discipline (as xen-netfront's): indexes are free-running u32, the
+ * slot of index i is i % CDNA_RING_SLOTS, and "prod - cons" is the fill
+ * level across wrap-around.  The NIC reports consumption in the status
+ * block; those values come from a device and are checked against what was
+ * posted before they are used, so a confused NIC can stall this context
+ * but never make the driver free or read a slot it does not own.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/io.h>
+#include <linux/skbuff.h>
+
+#include "cdna_ring.h"
+
+#define CDNA_SLOT(i)	((i) % CDNA_RING_SLOTS)
+
+static void cdna_stat_add(struct cdna_queue *q, u64 *ctr, u64 n)
+{
+	u64_stats_update_begin(&q->stats.syncp);
+	*ctr += n;
+	u64_stats_update_end(&q->stats.syncp);
+}
+
+static void cdna_stat_inc(struct cdna_queue *q, u64 *ctr)
+{
+	cdna_stat_add(q, ctr, 1);
+}
+
+void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
+{
+	const struct cdna_queue_stats *src = &q->stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&src->syncp);
+		s->tx_packets = src->tx_packets;
+		s->tx_bytes = src->tx_bytes;
+		s->rx_packets = src->rx_packets;
+		s->rx_bytes = src->rx_bytes;
+		s->tx_multi_buf = src->tx_multi_buf;
+		s->tx_linearized = src->tx_linearized;
+		s->tx_dropped = src->tx_dropped;
+		s->tx_busy = src->tx_busy;
+		s->tx_wakes = src->tx_wakes;
+		s->rx_errors = src->rx_errors;
+		s->rx_length_errors = src->rx_length_errors;
+		s->rx_not_done = src->rx_not_done;
+		s->rx_dropped = src->rx_dropped;
+		s->bad_cons = src->bad_cons;
+		s->polls = src->polls;
+	} while (u64_stats_fetch_retry(&src->syncp, start));
+}
+
+static u32 cdna_tx_free(const struct cdna_queue *q)
+{
+	return CDNA_RING_SLOTS - (q->tx_prod - q->tx_clean);
+}
+
+static u32 cdna_rx_buf_off(u32 slot)
+{
+	return (slot % CDNA_RX_BUFS_PER_PAGE) * CDNA_RX_BUF_LEN;
+}
+
+static dma_addr_t cdna_rx_buf_dma(const struct cdna_queue *q, u32 slot)
+{
+	return q->rx_page_dma[slot / CDNA_RX_BUFS_PER_PAGE] +
+	       cdna_rx_buf_off(slot);
+}
+
+static void *cdna_rx_buf_va(const struct cdna_queue *q, u32 slot)
+{
+	return page_address(q->rx_page[slot / CDNA_RX_BUFS_PER_PAGE]) +
+	       cdna_rx_buf_off(slot);
+}
+
+void cdna_queue_irq_enable(struct cdna_queue *q, bool on)
+{
+	writel(on ? 1 : 0, q->regs + CTX_IRQ_ENABLE);
+}
+
+/* ---- TX --------------------------------------------------------------- */
+
+static void cdna_tx_unmap_slot(struct cdna_queue *q, struct cdna_tx_slot *s)
+{
+	if (!s->map_len)
+		return;
+	if (s->map_page)
+		dma_unmap_page(q->dmadev, s->dma, s->map_len, DMA_TO_DEVICE);
+	else
+		dma_unmap_single(q->dmadev, s->dma, s->map_len, DMA_TO_DEVICE);
+	s->map_len = 0;
+}
+
+/*
+ * Split one DMA mapping into buffers that do not cross a 4 KiB boundary
+ * (the NIC refuses those: a page is what the hypervisor can vouch for).
+ * Returns false when the frame would need more than CDNA_MAX_FRAGS.
+ */
+static bool cdna_tx_split(struct cdna_guest_buf *bufs, unsigned int *n,
+			  dma_addr_t dma, u32 len)
+{
+	while (len) {
+		u32 chunk = min_t(u32, len,
+				  CDNA_PAGE_SIZE - (dma & (CDNA_PAGE_SIZE - 1)));
+
+		if (*n == CDNA_MAX_FRAGS)
+			return false;
+		bufs[*n].addr = cpu_to_le64(dma);
+		bufs[*n].len = cpu_to_le16(chunk);
+		bufs[*n].flags = 0;
+		bufs[*n].pad = 0;
+		(*n)++;
+		dma += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+/*
+ * Map @skb and describe it in @bufs.  Each mapping is recorded in the slot
+ * of its first buffer, counted from the producer index.  Returns the number
+ * of buffers, -E2BIG if the frame needs more than CDNA_MAX_FRAGS (nothing
+ * stays mapped), or -ENOMEM.
+ */
+static int cdna_tx_map(struct cdna_queue *q, struct sk_buff *skb,
+		       struct cdna_guest_buf *bufs)
+{
+	unsigned int nr_frags = skb_shinfo(skb)->nr_frags;
+	unsigned int n = 0, i, first;
+	struct cdna_tx_slot *s;
+	int err = -E2BIG;
+	dma_addr_t dma;
+	u32 len;
+
+	/* Cheap early answer: each piece needs at least one buffer. */
+	if (nr_frags + 1 > CDNA_MAX_FRAGS)
+		return -E2BIG;
+
+	len = skb_headlen(skb);
+	if (len) {
+		dma = dma_map_single(q->dmadev, skb->data, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(q->dmadev, dma))
+			return -ENOMEM;
+		s = &q->tx_slot[CDNA_SLOT(q->tx_prod)];
+		s->dma = dma;
+		s->map_len = len;
+		s->map_page = false;
+		if (!cdna_tx_split(bufs, &n, dma, len))
+			goto unwind;
+	}
+	for (i = 0; i < nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		len = skb_frag_size(frag);
+		if (!len)
+			continue;
+		if (n == CDNA_MAX_FRAGS)
+			goto unwind;
+		dma = skb_frag_dma_map(q->dmadev, frag, 0, len, DMA_TO_DEVICE);
+		if (dma_mapping_error(q->dmadev, dma)) {
+			err = -ENOMEM;
+			goto unwind;
+		}
+		first = n;
+		s = &q->tx_slot[CDNA_SLOT(q->tx_prod + first)];
+		s->dma = dma;
+		s->map_len = len;
+		s->map_page = true;
+		if (!cdna_tx_split(bufs, &n, dma, len))
+			goto unwind;
+	}
+	if (!n)
+		return -EINVAL;
+	bufs[n - 1].flags = cpu_to_le16(CDNA_DESC_EOP);
+	return n;
+
+unwind:
+	for (i = 0; i < CDNA_MAX_FRAGS; i++)
+		cdna_tx_unmap_slot(q, &q->tx_slot[CDNA_SLOT(q->tx_prod + i)]);
+	return err;
+}
+
+/**
+ * cdna_queue_xmit - send one frame (ndo_start_xmit's work)
+ * @q: the context's queue
+ * @skb: the frame, at most CDNA_MAX_FRAME bytes
+ *
+ * Called with the TX queue's xmit lock held: tx_prod is ours alone.
+ */
+netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->ndev, 0);
+	struct cdna_guest_buf bufs[CDNA_MAX_FRAGS];
+	unsigned int len = skb->len;
+	int n, err;
+
+	if (unlikely(len < CDNA_MIN_FRAME || len > CDNA_MAX_FRAME))
+		goto drop;
+
+	if (unlikely(cdna_tx_free(q) < CDNA_MAX_FRAGS)) {
+		/* The queue is stopped before this can happen; say so loudly
+		 * if it does, and let the stack retry.
+		 */
+		netif_tx_stop_queue(txq);
+		cdna_stat_inc(q, &q->stats.tx_busy);
+		return NETDEV_TX_BUSY;
+	}
+
+	n = cdna_tx_map(q, skb, bufs);
+	if (n == -E2BIG) {
+		/* More pieces than the NIC takes for one frame: copy it flat.
+		 * A linear frame of at most 1518 bytes spans at most two
+		 * pages, so this cannot fail the same way again.
+		 */
+		if (skb_linearize(skb))
+			goto drop;
+		cdna_stat_inc(q, &q->stats.tx_linearized);
+		n = cdna_tx_map(q, skb, bufs);
+	}
+	if (n < 0)
+		goto drop;
+
+	err = q->ops->post(q, CDNA_RING_TX, bufs, n);
+	if (unlikely(err)) {
+		int i;
+
+		for (i = 0; i < n; i++)
+			cdna_tx_unmap_slot(q,
+					   &q->tx_slot[CDNA_SLOT(q->tx_prod + i)]);
+		goto drop;
+	}
+	q->tx_slot[CDNA_SLOT(q->tx_prod + n - 1)].skb = skb;
+	q->tx_prod += n;
+	if (n > 1)
+		cdna_stat_inc(q, &q->stats.tx_multi_buf);
+	skb_tx_timestamp(skb);
+
+	/* Stop before the ring can be too full for a maximal frame. */
+	if (unlikely(cdna_tx_free(q) < CDNA_MAX_FRAGS)) {
+		netif_tx_stop_queue(txq);
+		/* Order the stop before re-reading tx_clean; the cleaner does
+		 * the mirror image (clean, barrier, test stopped), so one of
+		 * the two sees the other and the queue cannot stay stopped.
+		 */
+		smp_mb();
+		if (cdna_tx_free(q) >= CDNA_TX_WAKE_THRESH)
+			netif_tx_start_queue(txq);
+	}
+
+	/* BQL; and with more frames coming, one doorbell covers them all. */
+	if (__netdev_tx_sent_queue(txq, len, netdev_xmit_more()))
+		writel(q->tx_prod, q->regs + CTX_TX_PROD);
+	return NETDEV_TX_OK;
+
+drop:
+	cdna_stat_inc(q, &q->stats.tx_dropped);
+	dev_kfree_skb_any(skb);
+	/* A frame dropped last in a batch must still ring for the others. */
+	if (!netdev_xmit_more())
+		writel(q->tx_prod, q->regs + CTX_TX_PROD);
+	return NETDEV_TX_OK;
+}
+
+/* Reclaim what the NIC reports sent (status block tx_cons). */
+static void cdna_tx_clean(struct cdna_queue *q, int budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->ndev, 0);
+	unsigned int pkts = 0, bytes = 0;
+	u32 cons = le32_to_cpu(READ_ONCE(q->status->tx_cons));
+
+	/* tx_cons can only lie in [tx_clean, tx_prod]; anything else is a
+	 * device error, and acting on it would free buffers the NIC may
+	 * still read.
+	 */
+	if (unlikely(cons - q->tx_clean > q->tx_prod - q->tx_clean)) {
+		cdna_stat_inc(q, &q->stats.bad_cons);
+		net_warn_ratelimited("%s: NIC reports tx_cons %u outside [%u, %u]\n",
+				     netdev_name(q->ndev), cons, q->tx_clean,
+				     q->tx_prod);
+		return;
+	}
+	while (q->tx_clean != cons) {
+		struct cdna_tx_slot *s = &q->tx_slot[CDNA_SLOT(q->tx_clean)];
+
+		cdna_tx_unmap_slot(q, s);
+		if (s->skb) {
+			pkts++;
+			bytes += s->skb->len;
+			napi_consume_skb(s->skb, budget);
+			s->skb = NULL;
+		}
+		q->tx_clean++;
+	}
+	if (!pkts)
+		return;
+
+	netdev_tx_completed_queue(txq, pkts, bytes);
+	u64_stats_update_begin(&q->stats.syncp);
+	q->stats.tx_packets += pkts;
+	q->stats.tx_bytes += bytes;
+	u64_stats_update_end(&q->stats.syncp);
+
+	/* Pairs with the barrier in cdna_queue_xmit. */
+	smp_mb();
+	if (netif_tx_queue_stopped(txq) &&
+	    cdna_tx_free(q) >= CDNA_TX_WAKE_THRESH &&
+	    netif_carrier_ok(q->ndev)) {
+		netif_tx_wake_queue(txq);
+		cdna_stat_inc(q, &q->stats.tx_wakes);
+	}
+}
+
+/* ---- RX --------------------------------------------------------------- */
+
+/*
+ * Post every free RX slot.  Buffers stay mapped for the life of the ring
+ * and each slot always gets the same buffer: a received frame is copied
+ * into a fresh skb (at most 1518 bytes, cheaper than mapping a page per
+ * frame, and in PV mode a page the hypervisor has already vetted).
+ */
+int cdna_queue_fill_rx(struct cdna_queue *q)
+{
+	u32 want = CDNA_RING_SLOTS - (q->rx_prod - q->rx_next);
+	u32 posted = 0;
+	int err = 0;
+
+	while (want) {
+		u32 n = min_t(u32, want, CDNA_ENQUEUE_MAX), i;
+
+		for (i = 0; i < n; i++) {
+			u32 slot = CDNA_SLOT(q->rx_prod + i);
+
+			q->rx_post[i].addr = cpu_to_le64(cdna_rx_buf_dma(q, slot));
+			q->rx_post[i].len = cpu_to_le16(CDNA_RX_BUF_LEN);
+			q->rx_post[i].flags = 0;
+			q->rx_post[i].pad = 0;
+		}
+		err = q->ops->post(q, CDNA_RING_RX, q->rx_post, n);
+		if (err)
+			break;
+		q->rx_prod += n;
+		posted += n;
+		want -= n;
+	}
+	if (posted)
+		writel(q->rx_prod, q->regs + CTX_RX_PROD);
+	return err;
+}
+
+static void cdna_rx_one(struct cdna_queue *q, u32 slot, u16 len)
+{
+	/* The page is one mapping; sync only the frame's part of it. */
+	dma_addr_t page_dma = q->rx_page_dma[slot / CDNA_RX_BUFS_PER_PAGE];
+	u32 off = cdna_rx_buf_off(slot);
+	struct sk_buff *skb;
+
+	dma_sync_single_range_for_cpu(q->dmadev, page_dma, off, len,
+				      DMA_FROM_DEVICE);
+	skb = napi_alloc_skb(&q->napi, len);
+	if (skb)
+		skb_put_data(skb, cdna_rx_buf_va(q, slot), len);
+	dma_sync_single_range_for_device(q->dmadev, page_dma, off, len,
+					 DMA_FROM_DEVICE);
+	if (unlikely(!skb)) {
+		cdna_stat_inc(q, &q->stats.rx_dropped);
+		return;
+	}
+	skb->protocol = eth_type_trans(skb, q->ndev);
+	u64_stats_update_begin(&q->stats.syncp);
+	q->stats.rx_packets++;
+	q->stats.rx_bytes += len;
+	u64_stats_update_end(&q->stats.syncp);
+	napi_gro_receive(&q->napi, skb);
+}
+
+static int cdna_rx(struct cdna_queue *q, int budget)
+{
+	u32 cons = le32_to_cpu(READ_ONCE(q->status->rx_cons));
+	int done = 0;
+
+	if (unlikely(cons - q->rx_next > q->rx_prod - q->rx_next)) {
+		cdna_stat_inc(q, &q->stats.bad_cons);
+		net_warn_ratelimited("%s: NIC reports rx_cons %u outside [%u, %u]\n",
+				     netdev_name(q->ndev), cons, q->rx_next,
+				     q->rx_prod);
+		return 0;
+	}
+	/* The NIC writes the write-backs before the rx_cons that covers
+	 * them; read them in the same order.
+	 */
+	dma_rmb();
+	while (done < budget && q->rx_next != cons) {
+		u32 slot = CDNA_SLOT(q->rx_next);
+		const struct cdna_desc *d = &q->rx_ring[slot];
+		u16 flags = le16_to_cpu(READ_ONCE(d->flags));
+		u16 len = le16_to_cpu(READ_ONCE(d->len));
+
+		if (unlikely(!(flags & CDNA_DESC_DONE)))
+			cdna_stat_inc(q, &q->stats.rx_not_done);
+		else if (unlikely(flags & CDNA_DESC_ERR))
+			cdna_stat_inc(q, &q->stats.rx_errors);
+		else if (unlikely(len < CDNA_MIN_FRAME ||
+				  len > min(CDNA_RX_BUF_LEN, CDNA_MAX_FRAME)))
+			cdna_stat_inc(q, &q->stats.rx_length_errors);
+		else
+			cdna_rx_one(q, slot, len);
+		q->rx_next++;
+		done++;
+	}
+	return done;
+}
+
+static int cdna_queue_poll(struct napi_struct *napi, int budget)
+{
+	struct cdna_queue *q = container_of(napi, struct cdna_queue, napi);
+	int done;
+
+	cdna_stat_inc(q, &q->stats.polls);
+	cdna_tx_clean(q, budget);
+	done = cdna_rx(q, budget);
+	if (done)
+		cdna_queue_fill_rx(q);
+
+	/* The NIC holds this context's interrupt bit while IRQ_ENABLE is
+	 * clear, so news that arrived since the status block was read is
+	 * delivered as soon as it is set again: nothing is lost.
+	 */
+	if (done < budget && napi_complete_done(napi, done))
+		cdna_queue_irq_enable(q, true);
+	return done;
+}
+
+/**
+ * cdna_queue_irq - the interrupt vector named this context
+ * @q: its queue
+ */
+void cdna_queue_irq(struct cdna_queue *q)
+{
+	if (napi_schedule_prep(&q->napi)) {
+		cdna_queue_irq_enable(q, false);
+		__napi_schedule(&q->napi);
+	}
+}
+
+/* ---- setup and teardown ----------------------------------------------- */
+
+void cdna_queue_init(struct cdna_queue *q, struct net_device *ndev,
+		     struct device *dmadev, void __iomem *regs,
+		     const struct cdna_post_ops *ops)
+{
+	q->ndev = ndev;
+	q->dmadev = dmadev;
+	q->regs = regs;
+	q->ops = ops;
+	u64_stats_init(&q->stats.syncp);
+	netif_napi_add(ndev, &q->napi, cdna_queue_poll);
+}
+
+/* Indexes back to 0: a context starts afresh each time it is enabled. */
+void cdna_queue_reset(struct cdna_queue *q)
+{
+	q->tx_prod = 0;
+	q->tx_clean = 0;
+	q->rx_prod = 0;
+	q->rx_next = 0;
+	memset(q->tx_slot, 0, sizeof(q->tx_slot));
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->ndev, 0));
+}
+
+int cdna_queue_alloc_rx(struct cdna_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < CDNA_RX_PAGES; i++) {
+		struct page *page = dev_alloc_page();
+		dma_addr_t dma;
+
+		if (!page)
+			goto fail;
+		dma = dma_map_page(q->dmadev, page, 0, CDNA_PAGE_SIZE,
+				   DMA_FROM_DEVICE);
+		if (dma_mapping_error(q->dmadev, dma)) {
+			__free_page(page);
+			goto fail;
+		}
+		q->rx_page[i] = page;
+		q->rx_page_dma[i] = dma;
+	}
+	return 0;
+
+fail:
+	cdna_queue_free_bufs(q);
+	return -ENOMEM;
+}
+
+/**
+ * cdna_queue_free_bufs - release every buffer of a stopped context
+ * @q: its queue
+ *
+ * Only once the NIC reported the context STOPPED (or never ran it): TX
+ * work it discarded on revoke is not counted in tx_cons, so everything
+ * posted is reclaimed here, not just what was sent.
+ */
+void cdna_queue_free_bufs(struct cdna_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < CDNA_RING_SLOTS; i++) {
+		struct cdna_tx_slot *s = &q->tx_slot[i];
+
+		cdna_tx_unmap_slot(q, s);
+		if (s->skb) {
+			dev_kfree_skb_any(s->skb);
+			s->skb = NULL;
+		}
+	}
+	q->tx_clean = q->tx_prod;
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->ndev, 0));
+
+	for (i = 0; i < CDNA_RX_PAGES; i++) {
+		if (!q->rx_page[i])
+			continue;
+		dma_unmap_page(q->dmadev, q->rx_page_dma[i], CDNA_PAGE_SIZE,
+			       DMA_FROM_DEVICE);
+		__free_page(q->rx_page[i]);
+		q->rx_page[i] = NULL;
+	}
+}

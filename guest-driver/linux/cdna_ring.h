@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * cdna_ring.h - one CDNA context's data path: TX post and clean, RX refill
+ * and receive, NAPI poll, completions from the status block.
+ *
+ * This code does not know who writes the descriptors.  In native mode (no
+ * hypervisor) the driver writes them itself, with the sequence number the
+ * NIC checks; in PV mode (a later mode) only the hypervisor may write the
+ * rings and the driver hands it buffers with the ENQUEUE hypercall
+ * (include/cdna/hcall.h).  That single step is cdna_post_ops::post; the
+ * buffers it takes are struct cdna_guest_buf, the hypercall's own format,
+ * so a PV implementation passes them on unchanged.  Everything else, down
+ * to the doorbell write, is the same in both modes.
+ */
+#ifndef CDNA_RING_H
+#define CDNA_RING_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+
+#include <cdna/desc.h>
+#include <cdna/hcall.h>
+#include <cdna/regs.h>
+
+/*
+ * RX buffers: two per page, each CDNA_RX_BUF_LEN bytes, so no buffer
+ * crosses a 4 KiB boundary (the NIC refuses one that does) and each holds
+ * CDNA_RX_BUF_MIN bytes (a full frame with an 802.1Q tag).
+ */
+#define CDNA_RX_BUF_LEN		2048u
+#define CDNA_RX_BUFS_PER_PAGE	(CDNA_PAGE_SIZE / CDNA_RX_BUF_LEN)
+#define CDNA_RX_PAGES		(CDNA_RING_SLOTS / CDNA_RX_BUFS_PER_PAGE)
+
+/* Wake a stopped TX queue once this many slots are free again. */
+#define CDNA_TX_WAKE_THRESH	(2 * CDNA_MAX_FRAGS)
+
+struct cdna_queue;
+
+/**
+ * struct cdna_post_ops - how descriptors reach a ring
+ * @post: put @n buffers into @ring (CDNA_RING_TX or CDNA_RING_RX) at the
+ *	queue's producer index (q->tx_prod or q->rx_prod, which the caller
+ *	advances afterwards and then rings the doorbell with).  All or
+ *	nothing: returns 0 when all @n are in the ring, else a negative errno
+ *	and none is.  @n <= CDNA_ENQUEUE_MAX.  Called from ndo_start_xmit (TX,
+ *	under the queue's xmit lock) and from NAPI poll or ndo_open (RX).
+ */
+struct cdna_post_ops {
+	int (*post)(struct cdna_queue *q, unsigned int ring,
+		    const struct cdna_guest_buf *bufs, unsigned int n);
+};
+
+/* One TX slot: what to undo when the NIC has consumed it. */
+struct cdna_tx_slot {
+	struct sk_buff *skb;	/* set on a frame's last slot only */
+	dma_addr_t dma;		/* the mapping that starts at this slot */
+	u32 map_len;		/* 0: no mapping starts here */
+	bool map_page;		/* skb_frag_dma_map, else dma_map_single */
+};
+
+/* Driver counters, per context (ethtool -S, ndo_get_stats64). */
+struct cdna_queue_stats {
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 tx_multi_buf;	/* frames sent as more than one buffer */
+	u64 tx_linearized;	/* frames copied flat: too many pieces */
+	u64 tx_dropped;		/* frames not sendable (size, DMA map) */
+	u64 tx_busy;		/* xmit found the ring full */
+	u64 tx_wakes;		/* queue restarted by completions */
+	u64 rx_errors;		/* RX slots the NIC handed back with ERR */
+	u64 rx_length_errors;	/* write-back length out of range */
+	u64 rx_not_done;	/* consumed slot without DONE */
+	u64 rx_dropped;		/* no memory for an skb */
+	u64 bad_cons;		/* status block index out of range */
+	u64 polls;		/* NAPI poll runs */
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct cdna_queue - one context's rings as the data path sees them
+ * @tx_ring: the TX ring (CDNA_RING_SLOTS descriptors); only the post op
+ *	writes it (in PV mode it is a read-only mapping)
+ * @rx_ring: the RX ring; the data path reads the NIC's write-backs here
+ * @status: the status block the NIC writes tx_cons / rx_cons into
+ * @regs: this context's BAR0 page (doorbells, IRQ enable)
+ * @tx_prod: TX descriptors posted (free-running)
+ * @tx_clean: TX descriptors reclaimed; tx_clean <= NIC's tx_cons <= tx_prod
+ * @rx_prod: RX descriptors posted
+ * @rx_next: next RX slot to look at; rx_next <= NIC's rx_cons <= rx_prod
+ */
+struct cdna_queue {
+	struct net_device *ndev;
+	struct device *dmadev;
+	struct napi_struct napi;
+	const struct cdna_post_ops *ops;
+	void __iomem *regs;
+
+	struct cdna_desc *tx_ring;
+	struct cdna_desc *rx_ring;
+	struct cdna_ctx_status *status;
+
+	u32 tx_prod;
+	u32 tx_clean;
+	u32 rx_prod;
+	u32 rx_next;
+
+	struct cdna_tx_slot tx_slot[CDNA_RING_SLOTS];
+	struct page *rx_page[CDNA_RX_PAGES];
+	dma_addr_t rx_page_dma[CDNA_RX_PAGES];
+	struct cdna_guest_buf rx_post[CDNA_ENQUEUE_MAX];
+
+	struct cdna_queue_stats stats;
+};
+
+void cdna_queue_init(struct cdna_queue *q, struct net_device *ndev,
+		     struct device *dmadev, void __iomem *regs,
+		     const struct cdna_post_ops *ops);
+void cdna_queue_reset(struct cdna_queue *q);
+int cdna_queue_alloc_rx(struct cdna_queue *q);
+int cdna_queue_fill_rx(struct cdna_queue *q);
+void cdna_queue_free_bufs(struct cdna_queue *q);
+netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb);
+void cdna_queue_irq(struct cdna_queue *q);
+void cdna_queue_irq_enable(struct cdna_queue *q, bool on);
+void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s);
+
+#endif /* CDNA_RING_H */
