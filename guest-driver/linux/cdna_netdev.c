@@ -77,6 +77,30 @@ static int cdna_ctx_revoke(struct cdna_priv *priv)
 	return err;
 }
 
+/*
+ * The context's receive and send filters from the interface's flags.  A
+ * promiscuous interface is a bridge port (dom0 under netback, a host
+ * bridging VMs): it takes the unicast no other context claims and may send
+ * with other hosts' source MACs.  Native mode owns the NIC, so it may set
+ * both; under a hypervisor only dom0's context gets them (hcall.h).
+ */
+static u32 cdna_ctx_flags(const struct net_device *ndev)
+{
+	u32 flags = CDNA_CTXF_BCAST | CDNA_CTXF_MCAST;
+
+	if (ndev->flags & IFF_PROMISC)
+		flags |= CDNA_CTXF_PROMISC | CDNA_CTXF_ANY_SRC;
+	return flags;
+}
+
+static void cdna_set_rx_mode(struct net_device *ndev)
+{
+	struct cdna_priv *priv = netdev_priv(ndev);
+
+	cdna_mgmt_wr(priv->ad, MGMT_CTX(priv->ctx) + MGMT_CTX_FLAGS,
+		     cdna_ctx_flags(ndev));
+}
+
 static void cdna_ctx_program(struct cdna_priv *priv)
 {
 	struct cdna_adapter *ad = priv->ad;
@@ -86,7 +110,7 @@ static void cdna_ctx_program(struct cdna_priv *priv)
 	/* Identity: writing MAC_HI makes the new MAC take effect. */
 	cdna_mgmt_wr(ad, m + MGMT_CTX_MAC_LO,
 		     mac[0] | mac[1] << 8 | mac[2] << 16 | (u32)mac[3] << 24);
-	cdna_mgmt_wr(ad, m + MGMT_CTX_FLAGS, CDNA_CTXF_BCAST | CDNA_CTXF_MCAST);
+	cdna_mgmt_wr(ad, m + MGMT_CTX_FLAGS, cdna_ctx_flags(priv->ndev));
 	cdna_mgmt_wr(ad, m + MGMT_CTX_OWNER, 0);
 	cdna_mgmt_wr(ad, m + MGMT_CTX_MAC_HI, mac[4] | mac[5] << 8);
 
@@ -269,6 +293,7 @@ static const struct net_device_ops cdna_netdev_ops = {
 	.ndo_start_xmit = cdna_start_xmit,
 	.ndo_get_stats64 = cdna_get_stats64,
 	.ndo_tx_timeout = cdna_tx_timeout,
+	.ndo_set_rx_mode = cdna_set_rx_mode,
 	.ndo_validate_addr = eth_validate_addr,
 };
 

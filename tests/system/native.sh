@@ -33,17 +33,9 @@ native_unready() {
     fi
 }
 
-# native_initrd: the image's root plus the freshly built cdna.ko, as two
-# concatenated cpio archives (the kernel unpacks both).
+# native_initrd: the image's root plus the freshly built cdna.ko.
 native_initrd() {
-    local ko extra="$RUN/native-extra"
-    ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
-        fail "native: build cdna.ko" "" "guest-driver/linux/build.sh failed"
-    mkdir -p "$extra/lib/modules"
-    cp "$ko" "$extra/lib/modules/cdna.ko"
-    (cd "$extra" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) \
-        >"$RUN/native-extra.cpio"
-    cat "$NATIVE_INITRD" "$RUN/native-extra.cpio" >"$RUN/native-initrd.cpio"
+    initrd_with_driver "$NATIVE_INITRD" "$RUN/native-initrd.cpio" lib/modules/cdna.ko
 }
 
 # native_boot FLASH PCAP: boot the guest with the NIC flash FLASH (a copy: QEMU

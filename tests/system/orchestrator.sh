@@ -19,13 +19,19 @@ SYS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=platform/lib.sh
 . "$SYS_DIR/../../platform/lib.sh"
 
-# Parameters (environment): number of domUs, memory, extra QEMU arguments (a
-# later issue adds `-device cdna,...`), TCG mode, timeouts.
+# Parameters (environment): number of domUs, memory, dom0's NIC, extra QEMU
+# arguments, TCG mode, timeouts.
 CDNA_DOMUS="${CDNA_DOMUS:-2}"
 CDNA_DOMU_MEM="${CDNA_DOMU_MEM:-256}"
 CDNA_DOM0_MEM="${CDNA_DOM0_MEM:-1024}"
 CDNA_QEMU_MEM="${CDNA_QEMU_MEM:-$((CDNA_DOM0_MEM + CDNA_DOMUS * CDNA_DOMU_MEM + 384))}"
 CDNA_QEMU_EXTRA="${CDNA_QEMU_EXTRA:-}"
+# dom0's NIC: the cdna NIC with cdna.ko in native mode (its own traffic and the
+# netback bridge's uplink), or QEMU's e1000 (the platform issue's NIC).
+CDNA_DOM0_NIC="${CDNA_DOM0_NIC:-cdna}"
+# The NIC's flash: `make firmware` writes it (cdna-image flash); QEMU writes
+# the copy each run gets.
+CDNA_FLASH="${CDNA_FLASH:-$REPO_DIR/build/firmware/cdna-flash.bin}"
 CDNA_SMP="${CDNA_SMP:-2}"                 # QEMU's CPUs (Xen's pCPUs)
 # One dom0 vCPU: under single-threaded TCG a second one adds SMP overhead (IPIs,
 # TLB flush hypercalls) and no speed; measured 3-4 s faster to domUs reachable.
@@ -157,8 +163,12 @@ qemu_cmdline() {
         # Multiboot modules: dom0's kernel with its arguments, then its initramfs
         # (a comma inside a module's arguments would be written ',,').
         -initrd "$DOM0_KERNEL $dom0_args,$DOM0_INITRD"
-        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
-        -device e1000,netdev=n0,mac=52:54:00:c0:ff:02,romfile=)
+        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no)
+    if [ "$CDNA_DOM0_NIC" = cdna ]; then
+        QEMU_ARGS+=(-device "cdna,netdev=n0,mac=52:54:00:c0:ff:02,contexts=32,flash=$RUN/nic-flash.bin")
+    else
+        QEMU_ARGS+=(-device e1000,netdev=n0,mac=52:54:00:c0:ff:02,romfile=)
+    fi
     if [ "$mode" = shell ]; then
         # The person's terminal is the serial line; Ctrl-a x quits QEMU.
         QEMU_ARGS+=(-chardev "stdio,id=con0,mux=on,signal=off,logfile=$RUN/console.log"
@@ -199,6 +209,8 @@ teardown() {
         ip netns del "$NS" 2>/dev/null
     fi
     split_logs 2>/dev/null
+    # Big copies of cached files: not worth keeping with the logs.
+    [ -n "$RUN" ] && rm -f "$RUN/dom0-initrd.cpio" "$RUN/native-initrd.cpio"
     [ -n "$RUN" ] && echo "logs: $RUN"
     exit "$rc"
 }
@@ -210,8 +222,37 @@ split_logs() {
     tr -d '\r' <"$RUN/console.log" | grep -av '^(XEN)' >"$RUN/dom0.log" || true
 }
 
+# initrd_with_driver SRC OUT PATH: the image's root SRC plus the freshly built
+# cdna.ko at PATH (relative), as two concatenated cpio archives (the kernel
+# unpacks both): the driver is the tree's, not the cached image's.  PATH must
+# not cross a symlink of SRC (dom0's /lib is one, to usr/lib: a directory
+# entry for lib in the second archive would replace it).
+initrd_with_driver() {
+    local ko extra="$RUN/driver-extra"
+    ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
+        fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+    rm -rf "$extra"
+    mkdir -p "$extra/$(dirname "$3")"
+    cp "$ko" "$extra/$3"
+    (cd "$extra" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+        cpio --null -o -H newc --quiet) >"$RUN/driver-extra.cpio"
+    cat "$1" "$RUN/driver-extra.cpio" >"$2"
+}
+
+# dom0_nic_setup: what dom0's NIC needs before QEMU starts: for the cdna NIC,
+# its flash (a copy) and dom0's initramfs with cdna.ko.
+dom0_nic_setup() {
+    [ "$CDNA_DOM0_NIC" = cdna ] || return 0
+    [ -f "$CDNA_FLASH" ] ||
+        fail "dom0 NIC" "" "no NIC flash file $CDNA_FLASH (make firmware)"
+    cp "$CDNA_FLASH" "$RUN/nic-flash.bin"
+    initrd_with_driver "$DOM0_INITRD" "$RUN/dom0-initrd.cpio" usr/lib/cdna/cdna.ko
+    DOM0_INITRD="$RUN/dom0-initrd.cpio"
+}
+
 start_qemu() {
     local mode=$1
+    dom0_nic_setup
     qemu_cmdline "$mode"
     if [ "$mode" = shell ]; then
         T_QEMU=$(now)

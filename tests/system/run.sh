@@ -60,6 +60,7 @@ fi
 boot_dom0 "$mode"
 start_domus "$CDNA_DOMUS"
 if [ "$mode" = check ]; then
+    dom0_nic_checks
     ping_checks "$CDNA_DOMUS"
     iperf_checks "$CDNA_DOMUS"
     shutdown_checks
