@@ -668,27 +668,43 @@ static const char verify_help[] =
 	"Exit status: 0 all valid, 1 an image is invalid, 2 usage error or\n"
 	"unreadable file.\n";
 
+/*
+ * Read the image at path and check it as the boot ROM does: 0 with fb and
+ * h filled (the caller frees fb.data), or the exit status after saying,
+ * behind prefix, what is wrong.
+ */
+static int load_valid_image(const char *path, const char *prefix,
+			    struct file_buf *fb, struct cdna_image_header *h)
+{
+	enum cdna_image_error err;
+
+	if (read_file(path, IMAGE_READ_MAX, fb) < 0)
+		return EXIT_USAGE;
+	if (fb->too_big) {
+		print_too_big(stderr, prefix, fb);
+		return EXIT_INVALID;
+	}
+	err = cdna_image_check(fb->data, fb->len, h);
+	if (err != CDNA_IMAGE_OK) {
+		print_failure(stderr, prefix, err, h, fb->data, fb->len);
+		free(fb->data);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
 /* Verify one file; returns the exit status for it. */
 static int verify_one(const char *path)
 {
 	struct cdna_image_header h;
-	enum cdna_image_error err;
 	struct file_buf fb;
 	char prefix[4096];
+	int rc;
 
-	if (read_file(path, IMAGE_READ_MAX, &fb) < 0)
-		return EXIT_USAGE;
 	snprintf(prefix, sizeof(prefix), "%s: ", path);
-	if (fb.too_big) {
-		print_too_big(stderr, prefix, &fb);
-		return EXIT_INVALID;
-	}
-	err = cdna_image_check(fb.data, fb.len, &h);
-	if (err != CDNA_IMAGE_OK) {
-		print_failure(stderr, prefix, err, &h, fb.data, fb.len);
-		free(fb.data);
-		return EXIT_INVALID;
-	}
+	rc = load_valid_image(path, prefix, &fb, &h);
+	if (rc)
+		return rc;
 	printf("%s: OK (%.*s ", path, (int)CDNA_IMAGE_NAME_LEN, h.name);
 	print_version(stdout, h.fw_version);
 	printf(", %zu bytes)\n", fb.len);
@@ -1026,24 +1042,14 @@ static const char flash_help[] =
 static int flash_bank(uint8_t *flash, uint32_t bank, const char *path)
 {
 	struct cdna_image_header h;
-	enum cdna_image_error err;
 	struct file_buf fb;
-
 	char prefix[512];
+	int rc;
 
 	snprintf(prefix, sizeof(prefix), "%s: %s: ", cmd_name, path);
-	if (read_file(path, IMAGE_READ_MAX, &fb) < 0)
-		return EXIT_USAGE;
-	if (fb.too_big) {
-		print_too_big(stderr, prefix, &fb);
-		return EXIT_INVALID;
-	}
-	err = cdna_image_check(fb.data, fb.len, &h);
-	if (err != CDNA_IMAGE_OK) {
-		print_failure(stderr, prefix, err, &h, fb.data, fb.len);
-		free(fb.data);
-		return EXIT_INVALID;
-	}
+	rc = load_valid_image(path, prefix, &fb, &h);
+	if (rc)
+		return rc;
 	memcpy(flash + (size_t)bank * CDNA_FLASH_BANK_SIZE, fb.data, fb.len);
 	free(fb.data);
 	return 0;
