@@ -10,16 +10,22 @@
 #                     native: Debian's kernel booted by QEMU with the cdna
 #                     device, no Xen); make check-system runs them after the
 #                     Xen checks.  Needs root, the platform and the NIC flash.
+#   make bench-native iperf3 TCP TX/RX and a UDP 64 B frame rate from Linux over
+#                     the cdna NIC (cdna.ko, native mode), QEMU's e1000 and
+#                     virtio-net, same TCG mode and tap backend, one boot each;
+#                     prints the ratios (tests/system/bench-native.sh).
 
 DRIVER_DIR := guest-driver/linux
 
-.PHONY: driver checkpatch check-native
+.PHONY: driver checkpatch check-native bench-native
 driver:
 	@$(DRIVER_DIR)/build.sh $(abspath $(BUILD))/driver
 checkpatch:
 	@$(DRIVER_DIR)/checkpatch.sh
 check-native: platform driver firmware
 	tests/system/run.sh native
+bench-native: platform driver firmware
+	@tests/system/bench-native.sh
 # The system tier's native checks boot the NIC from the firmware's flash file.
 check-system: driver firmware
 

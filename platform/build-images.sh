@@ -9,7 +9,8 @@
 #   domU root         busybox-static + iperf3, ethtool, iproute2, xenstore clients and
 #                     xen-netfront, taken from the same debootstrap tree (a few MB)
 #   native-initrd.cpio  the bare-Linux (no Xen) test guest's root: busybox-static, iperf3,
-#                     ethtool, iproute2; the driver under test (cdna.ko) is appended by
+#                     ethtool, iproute2, the e1000 and virtio-net drivers (for
+#                     make bench-native); the driver under test (cdna.ko) is appended by
 #                     the test as a second cpio archive, so a driver change rebuilds nothing here
 # Prints the output directory.
 set -euo pipefail
@@ -137,11 +138,13 @@ build_images() {
     copy_modules "$kdir" "$kver" "$IMGSRC/domu-modules.txt" "$domu"
     echo "domu" >"$domu/etc/hostname"
 
-    # --- bare-Linux test guest (no Xen): the same tools, its own init, no modules
-    # (the driver under test is appended at run time).
+    # --- bare-Linux test guest (no Xen): the same tools, its own init, the NIC
+    # drivers `make bench-native` compares with (native-modules.txt); the driver
+    # under test is appended at run time.
     native="$work/native"
     small_root "$root" "$native" iperf3 ip ethtool
     install -m 0755 "$IMGSRC/native-init" "$native/init"
+    copy_modules "$kdir" "$kver" "$IMGSRC/native-modules.txt" "$native"
     echo "native" >"$native/etc/hostname"
 
     # --- dom0 root: prune what a diskless, service-less dom0 never reads.
