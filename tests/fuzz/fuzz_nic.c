@@ -226,21 +226,6 @@ static void p_notify(void *o, uint16_t domid, unsigned ctx, uint32_t port)
 		 "%u", ctx, c->owner, domid, port);
 }
 
-static int p_bind(void *o, uint16_t domid, unsigned ctx, uint32_t *port)
-{
-	(void)o;
-	(void)domid;
-	*port = ctx + 1;
-	return 0;
-}
-
-static void p_unbind(void *o, uint16_t domid, uint32_t port)
-{
-	(void)o;
-	(void)domid;
-	(void)port;
-}
-
 static uint32_t mgmt(uint32_t reg)
 {
 	return (uint32_t)cdna_nic_bar_read(nz->nic, 2, CDNA_BAR2_MGMT + reg, 4);
@@ -486,8 +471,6 @@ static void boot(void)
 	plat.now_us = p_now_us;
 	plat.relax = p_relax;
 	plat.notify = p_notify;
-	plat.bind = p_bind;
-	plat.unbind = p_unbind;
 	nz->hv = calloc(1, cdna_hv_size());
 	if (!nz->hv)
 		abort();

@@ -78,21 +78,6 @@ static void f_notify(void *opaque, uint16_t domid, unsigned ctx,
 	f->notified_dom[ctx] = domid;
 }
 
-static int f_bind(void *opaque, uint16_t domid, unsigned ctx, uint32_t *port)
-{
-	(void)opaque;
-	(void)domid;
-	*port = 100 + ctx;
-	return 0;
-}
-
-static void f_unbind(void *opaque, uint16_t domid, uint32_t port)
-{
-	(void)opaque;
-	(void)domid;
-	(void)port;
-}
-
 int hv_fake_init(struct hv_fake *f, uint64_t pages)
 {
 	struct cdna_hv_platform plat;
@@ -112,8 +97,6 @@ int hv_fake_init(struct hv_fake *f, uint64_t pages)
 	plat.now_us = f_now_us;
 	plat.relax = f_relax;
 	plat.notify = f_notify;
-	plat.bind = f_bind;
-	plat.unbind = f_unbind;
 	f->hv = calloc(1, cdna_hv_size());
 	if (!f->hv)
 		return -1;

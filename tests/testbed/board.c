@@ -303,29 +303,13 @@ static void hvp_notify(void *opaque, uint16_t domid, unsigned ctx,
 {
 	struct testbed *tb = tb_of_dom(opaque);
 
-	/* Guests are domains 1.., context c+1's port is c+1 (hvp_bind). */
+	/* Guests are domains 1.., context c's port is c+1 (dom_platform). */
 	if (port != ctx + 1u || domid == TB_DOM0)
 		ledger_error(&tb->ledger, TB_ERR_DRIVER, "hypervisor notified "
 			     "domain %u on port %u for ctx %u", domid, port,
 			     ctx);
 	tb->hv_news |= 1u << ctx;
 	tb->hv_notifies++;
-}
-
-static int hvp_bind(void *opaque, uint16_t domid, unsigned ctx,
-		    uint32_t *port)
-{
-	(void)opaque;
-	(void)domid;
-	*port = ctx + 1u;
-	return 0;
-}
-
-static void hvp_unbind(void *opaque, uint16_t domid, uint32_t port)
-{
-	(void)opaque;
-	(void)domid;
-	(void)port;
 }
 
 long board_dom0_op(struct testbed *tb, unsigned int cmd, void *op)
@@ -354,8 +338,6 @@ static int hv_start(struct testbed *tb)
 	plat.now_us = hvp_now_us;
 	plat.relax = hvp_relax;
 	plat.notify = hvp_notify;
-	plat.bind = hvp_bind;
-	plat.unbind = hvp_unbind;
 	tb->hv = calloc(1, cdna_hv_size());
 	if (!tb->hv)
 		return 1;

@@ -380,6 +380,23 @@ static int p_domain_exists(void *opaque, uint16_t domid)
 	return domid < TB_MAX_DOMS && d->alive[domid];
 }
 
+/* Event channels, simulated: context c's notifications arrive on port
+ * c + 1 of its owner (0 is never a valid port, as in Xen). */
+static int p_bind(void *opaque, uint16_t domid, unsigned ctx, uint32_t *port)
+{
+	(void)opaque;
+	(void)domid;
+	*port = ctx + 1;
+	return 0;
+}
+
+static void p_unbind(void *opaque, uint16_t domid, uint32_t port)
+{
+	(void)opaque;
+	(void)domid;
+	(void)port;
+}
+
 void dom_platform(struct tb_domains *d, struct cdna_hv_platform *p)
 {
 	p->opaque = d;
@@ -392,4 +409,6 @@ void dom_platform(struct tb_domains *d, struct cdna_hv_platform *p)
 	p->map = p_map;
 	p->unmap = p_unmap;
 	p->domain_exists = p_domain_exists;
+	p->bind = p_bind;
+	p->unbind = p_unbind;
 }

@@ -103,7 +103,9 @@ uint64_t dom_refs(const struct tb_domains *d);
  * type), for before/after comparisons. */
 uint64_t dom_checksum(const struct tb_domains *d, uint16_t domid, int type);
 
-/* The ownership half of struct cdna_hv_platform; board.c adds the NIC. */
+/* The domains' half of struct cdna_hv_platform (ownership, copies,
+ * pages, mappings, event channels: context c on port c + 1); the platform
+ * adds the NIC's verbs (board.c). */
 void dom_platform(struct tb_domains *d, struct cdna_hv_platform *p);
 
 #endif /* TB_DOMAINS_H */
