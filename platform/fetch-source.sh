@@ -18,8 +18,16 @@ esac
 dest="$CDNA_CACHE/src/$name-$(safe_version "$version")"
 log="$CDNA_CACHE/logs/fetch-$name.log"
 if [ -f "$dest/.cdna-complete" ]; then
-    echo "$dest"
-    exit 0
+    # The builds copy this tree and patch the copy; a file changed after the
+    # unpack (someone patched or built in the pristine tree by hand) would
+    # make every later build fail or differ, so such a tree is fetched anew.
+    changed=$(find "$dest" -newer "$dest/.cdna-complete" -print -quit)
+    if [ -z "$changed" ]; then
+        echo "$dest"
+        exit 0
+    fi
+    msg "$name source: $changed changed after unpacking; fetching it again" >&2
+    rm -f "$dest/.cdna-complete"
 fi
 
 aptdir="$CDNA_CACHE/apt-src"
