@@ -344,19 +344,22 @@ long hv_revoke(struct cdna_hv *hv, struct cdna_op_revoke *op)
 
 long hv_stats(struct cdna_hv *hv, struct cdna_op_stats *op)
 {
+	const uint16_t c = op->ctx;
 	const uint32_t *refused;
 	struct hv_ctx *ctx = NULL;
 
-	if (op->ctx != CDNA_CTX_ANY) {
-		ctx = hv_ctx_get(hv, op->ctx);
+	if (c != CDNA_CTX_ANY) {
+		ctx = hv_ctx_get(hv, c);
 		if (!ctx)
 			return -CDNA_ENOENT;
 	}
-	memset((uint8_t *)op + 2, 0, sizeof(*op) - 2);
+	/* Every OUT field, padding included, starts at 0. */
+	memset(op, 0, sizeof(*op));
+	op->ctx = c;
 	if (ctx) {
 		op->domid = ctx->owner;
 		op->state = ctx->state == HV_CTX_FREE ? CDNA_CTX_STATE_STOPPED :
-			    ctx_nic_state(hv, op->ctx);
+			    ctx_nic_state(hv, c);
 		op->enqueues = ctx->enqueues;
 		op->descs = ctx->descs;
 		op->refs_held = ctx->refs_held;
