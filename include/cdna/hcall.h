@@ -123,12 +123,20 @@ struct cdna_op_query {
 	uint32_t pad1;
 };
 
-/* CDNA_OP_REGISTER_NIC: once, by dom0, after it found the PCI device. */
+/*
+ * CDNA_OP_REGISTER_NIC: once, by dom0 (its driver, when it finds the PCI
+ * device under a hypervisor with CDNA), before anything maps BAR2.  From
+ * then on BAR2 page 1 is the hypervisor's alone: Xen denies it to every
+ * domain, dom0 included (pages 0 and 2 stay dom0's), and takes the NIC's
+ * interrupt itself.  A second registration gets -CDNA_EBUSY and changes
+ * nothing (a reloaded dom0 driver carries on with the registered NIC).
+ */
 struct cdna_op_register_nic {
 	uint64_t bar0;       /* IN machine address of BAR0 */
 	uint64_t bar2;       /* IN machine address of BAR2 */
 	uint32_t sbdf;       /* IN PCI segment << 16 | bus << 8 | devfn */
-	uint32_t irq;        /* IN the NIC's interrupt (GSI) */
+	uint32_t irq;        /* IN 0: the hypervisor enables the device's
+			      *    MSI itself (Xen); else a GSI */
 	uint32_t num_ctx;    /* OUT contexts the NIC has */
 	uint32_t pad0;
 };
@@ -138,6 +146,14 @@ struct cdna_op_register_nic {
  * RX ring and status page, maps them read-only for the domain, programs
  * BAR2 (rings, a fresh seq_base, MAC, flags), enables the context, and
  * binds an event channel in the domain for the context's interrupt bit.
+ *
+ * "Maps" on Xen, for a PV domain: the ring and status pages become pages
+ * the domain may map read-only (never writable) at their machine
+ * addresses, and the domain is permitted to map the context's BAR0 page
+ * (and no other page of BAR0); the guest builds the mappings itself
+ * (HYPERVISOR_update_va_mapping / mmu_update with those frames).  REVOKE
+ * withdraws both; pages the guest still maps are freed when it unmaps
+ * them or dies, never reused while mapped.
  */
 struct cdna_op_assign {
 	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY; OUT the one used */
@@ -150,7 +166,13 @@ struct cdna_op_assign {
 	uint64_t rx_ring;    /* OUT machine address of the RX ring page */
 	uint64_t status;     /* OUT machine address of the status page */
 	uint64_t ctx_page;   /* OUT machine address of the BAR0 page */
-	uint32_t evtchn;     /* OUT event channel port in the domain */
+	uint32_t evtchn;     /* OUT event channel port in the domain whose
+			      *     other end is the hypervisor (Xen: an
+			      *     unbound port with Xen as consumer).  The
+			      *     domain binds it with EVTCHNOP_bind_
+			      *     interdomain(remote_dom DOMID_SELF,
+			      *     remote_port evtchn) and gets the port on
+			      *     which the context's interrupts arrive. */
 	uint32_t pad0;
 };
 

@@ -12,6 +12,7 @@
 #include <cdna/image.h>
 #include <cdna/nic-hw.h>
 #include <cdna/regs.h>
+#include <cdna/xenbus.h>
 
 #include "../lib/check.h"
 
