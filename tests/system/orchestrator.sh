@@ -223,17 +223,29 @@ split_logs() {
 }
 
 # initrd_with_driver SRC OUT PATH: the image's root SRC plus the freshly built
-# cdna.ko at PATH (relative), as two concatenated cpio archives (the kernel
+# cdna.ko at PATH (relative; none if PATH is empty), as two concatenated cpio archives (the kernel
 # unpacks both): the driver is the tree's, not the cached image's.  PATH must
 # not cross a symlink of SRC (dom0's /lib is one, to usr/lib: a directory
 # entry for lib in the second archive would replace it).
+# CDNA_DOM0_FILES adds more host files to dom0's: "HOST_PATH=DEST ..." (DEST
+# relative to dom0's root, e.g. usr/sbin/tool).
 initrd_with_driver() {
-    local ko extra="$RUN/driver-extra"
-    ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
-        fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+    local ko extra="$RUN/driver-extra" f
     rm -rf "$extra"
-    mkdir -p "$extra/$(dirname "$3")"
-    cp "$ko" "$extra/$3"
+    mkdir -p "$extra"
+    if [ -n "$3" ]; then
+        ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
+            fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+        mkdir -p "$extra/$(dirname "$3")"
+        cp "$ko" "$extra/$3"
+    fi
+    if [ "$1" = "$DOM0_INITRD" ]; then
+        for f in ${CDNA_DOM0_FILES:-}; do
+            [ -f "${f%%=*}" ] || fail "dom0 files" "" "CDNA_DOM0_FILES: no file ${f%%=*}"
+            mkdir -p "$extra/$(dirname "${f#*=}")"
+            cp "${f%%=*}" "$extra/${f#*=}"
+        done
+    fi
     (cd "$extra" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
         cpio --null -o -H newc --quiet) >"$RUN/driver-extra.cpio"
     cat "$1" "$RUN/driver-extra.cpio" >"$2"
@@ -242,7 +254,13 @@ initrd_with_driver() {
 # dom0_nic_setup: what dom0's NIC needs before QEMU starts: for the cdna NIC,
 # its flash (a copy) and dom0's initramfs with cdna.ko.
 dom0_nic_setup() {
-    [ "$CDNA_DOM0_NIC" = cdna ] || return 0
+    if [ "$CDNA_DOM0_NIC" != cdna ]; then
+        # dom0 without the cdna driver, but with the extra files if asked for.
+        [ -n "${CDNA_DOM0_FILES:-}" ] || return 0
+        initrd_with_driver "$DOM0_INITRD" "$RUN/dom0-initrd.cpio" ""
+        DOM0_INITRD="$RUN/dom0-initrd.cpio"
+        return 0
+    fi
     [ -f "$CDNA_FLASH" ] ||
         fail "dom0 NIC" "" "no NIC flash file $CDNA_FLASH (make firmware)"
     cp "$CDNA_FLASH" "$RUN/nic-flash.bin"
