@@ -33,10 +33,11 @@ include mk/protection.mk
 include mk/bench.mk
 include mk/platform.mk
 include mk/driver.mk
+include mk/dom0mgr.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean
-all: firmware
+all: firmware cdnactl
 
 # Until the Xen demo exists, the main job is the NIC model running the
 # real firmware: 4 guests sending to each other, to the wire and to all,
