@@ -138,6 +138,15 @@ int nic_find(const char *sysroot, const char *want, struct cdnactl_nic *nic,
 	return 0;
 }
 
+/* Is a kernel driver bound to the device? */
+static int driver_bound(const char *sysroot, const char *pci)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/driver", sysroot, pci);
+	return access(p, F_OK) == 0;
+}
+
 static uint32_t rd(volatile const uint32_t *page, uint32_t off)
 {
 	return page[off / 4];
@@ -168,6 +177,12 @@ int nic_open(const char *sysroot, struct cdnactl_nic *nic, struct nic_map *m,
 			munmap(p0, PAGE);
 		if (p2 != MAP_FAILED)
 			munmap(p2, PAGE);
+		if (e == EINVAL && driver_bound(sysroot, nic->pci))
+			return fail(err, errlen, "NIC %s: the kernel refuses to "
+				    "map BAR2 pages 0 and 2 (EINVAL): its driver "
+				    "holds the region and the kernel has "
+				    "CONFIG_IO_STRICT_DEVMEM (boot dom0 with "
+				    "iomem=relaxed)", nic->pci);
 		return fail(err, errlen, "NIC %s: cannot map BAR2 pages 0 and "
 			    "2 (%s)", nic->pci, strerror(e));
 	}
