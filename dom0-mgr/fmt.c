@@ -225,7 +225,7 @@ static void json_counts(struct json *j, const char *key, const uint32_t *v,
 
 void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *g, const struct cdnactl_ctx *ctx,
-		    unsigned n)
+		    unsigned n, bool one)
 {
 	text_nic(f, nic);
 	for (unsigned i = 0; i < n; i++) {
@@ -252,7 +252,12 @@ void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		text_counts(f, "nic dropped", s->dropped, CDNA_DROP_NUM,
 			    cdna_nic_drop_name);
 	}
-	fprintf(f, "hypervisor: enqueues %" PRIu64 ", descriptors %" PRIu64
+	if (one && n == 1) {
+		/* The scope asked for: this context alone. */
+		fprintf(f, "references held: %u\n", ctx[0].hv.refs_held);
+		return;
+	}
+	fprintf(f, "all contexts: enqueues %" PRIu64 ", descriptors %" PRIu64
 		"\n", g->enqueues, g->descs);
 	text_counts(f, "refused outside any context", g->refused,
 		    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);

@@ -44,10 +44,16 @@ void fmt_list_json(FILE *f, const struct cdnactl_nic *nic,
 		   const struct cdnactl_ctx *ctx, unsigned n,
 		   const char *error);
 
-/* cdnactl stats: global (ctx CDNA_CTX_ANY) and the given contexts. */
+/*
+ * cdnactl stats: the given contexts, then the global counters (ctx
+ * CDNA_CTX_ANY).  The text's last line is "references held: N": over all
+ * contexts, or with one (stats --ctx N) that context's alone, and then the
+ * global counters are left out.  JSON always has both: "refs_held_total"
+ * and each context's "refs_held".
+ */
 void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *global,
-		    const struct cdnactl_ctx *ctx, unsigned n);
+		    const struct cdnactl_ctx *ctx, unsigned n, bool one);
 void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *global,
 		    const struct cdnactl_ctx *ctx, unsigned n);

@@ -85,11 +85,14 @@ static const char stats_help[] =
 "written, page references held, refusals per reason) and over all of it\n"
 "(refusals counted against no context), and the NIC's statistics page\n"
 "(frames and bytes each way, revokes, the firmware's refusals and drops)\n"
-"for every context that is assigned or not disabled.  The last line is\n"
-"\"references held: N\", the page references held over all contexts.\n"
+"for every context that is assigned or not disabled, then the totals.  The\n"
+"last line is \"references held: N\", the page references the hypervisor\n"
+"holds over all contexts.\n"
 "\n"
-"  --ctx N   context N only (the totals are still shown)\n"
-"  --json    one JSON object; \"refs_held_total\" is the total above\n";
+"  --ctx N   context N only; the last line is then \"references held: N\"\n"
+"            for that context alone\n"
+"  --json    one JSON object: \"refs_held_total\" over all contexts, and\n"
+"            \"refs_held\" per context\n";
 
 const char *help_text(enum cdnactl_cmd cmd)
 {

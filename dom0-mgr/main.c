@@ -119,7 +119,8 @@ static int run(const struct cdnactl_args *a, struct cdnactl_sys *s)
 		if (a->json)
 			fmt_stats_json(stdout, s->nic, &global, ctx, n);
 		else
-			fmt_stats_text(stdout, s->nic, &global, ctx, n);
+			fmt_stats_text(stdout, s->nic, &global, ctx, n,
+				       a->has_ctx);
 		return 0;
 	}
 	case CMD_ASSIGN: {

@@ -452,13 +452,30 @@ TEST(stats_text_ends_with_the_references_held_line)
 
 	two_ctx(c);
 	c[0].hv.refused[CDNA_HV_NOT_OWNED] = 3;
-	fmt_stats_text(f, &test_nic, &g, c, 1);
+	fmt_stats_text(f, &test_nic, &g, c, 1, false);
 	fclose(f);
 	CHECK_HAS(mem, "context 0: domain 0 (Domain-0), running\n");
 	CHECK_HAS(mem, "not_owned 3");
 	CHECK(memlen > 22);
 	CHECK_STR(mem + memlen - strlen("references held: 17\n"),
 		  "references held: 17\n");
+}
+
+TEST(stats_text_of_one_context_ends_with_its_own_references)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY, .refs_held = 17 };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	fmt_stats_text(f, &test_nic, &g, c, 1, true);
+	fclose(f);
+	CHECK_STR(mem + memlen - strlen("references held: 12\n"),
+		  "references held: 12\n");
+	CHECK(strstr(mem, "references held: 17") == NULL);
+	/* The line tests/system/cdna-checks.sh's refs_of_ctx reads first. */
+	CHECK(strstr(mem, "\nreferences held: ") ==
+	      strstr(mem, "references held: ") - 1);
 }
 
 TEST(stats_json_has_refs_held_total_and_refusals_by_name)
