@@ -37,7 +37,7 @@ include mk/dom0mgr.mk
 include mk/tests.mk
 
 .PHONY: all demo check clean
-all: firmware cdnactl
+all: firmware
 
 # Until the Xen demo exists, the main job is the NIC model running the
 # real firmware: 4 guests sending to each other, to the wire and to all,
