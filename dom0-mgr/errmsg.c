@@ -40,7 +40,10 @@ const char *cdna_err_sentence(unsigned cmd, int code)
 	case CDNA_EBUSY:
 		if (cmd == CDNA_OP_REVOKE)
 			return "the context is already being revoked (EBUSY)";
-		return "the context is already assigned (EBUSY)";
+		if (cmd == CDNA_OP_ASSIGN)
+			return "the context is already assigned, or another "
+			       "context has that MAC (EBUSY)";
+		return "the context is busy (EBUSY)";
 	case CDNA_ENODEV:
 		return "dom0's cdna driver has not registered the NIC (ENODEV)";
 	case CDNA_EINVAL:

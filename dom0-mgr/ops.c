@@ -33,6 +33,22 @@ static int stats_of(struct cdnactl_sys *s, unsigned ctx,
 	return s->hcall(s, CDNA_OP_STATS, st, sizeof(*st));
 }
 
+/*
+ * A failed STATS of context ctx.  The hypervisor answers ENOENT for every
+ * context while no NIC is registered (it knows none), so a context the NIC
+ * has that the hypervisor lacks means exactly that.
+ */
+static int stats_fail(struct cdnactl_sys *s, char *err, const char *what,
+		      unsigned ctx, int rc)
+{
+	if (rc == -CDNA_ENOENT && ctx < s->nic->num_ctx)
+		return fail(err, "%s: dom0's cdna driver has not registered "
+			    "the NIC (the hypervisor knows no context %u: "
+			    "ENOENT)", what, ctx);
+	return fail(err, "%s: %s", what,
+		    cdna_err_sentence(CDNA_OP_STATS, -rc));
+}
+
 static int ctx_exists(struct cdnactl_sys *s, unsigned ctx, char *err)
 {
 	if (ctx >= s->nic->num_ctx)
@@ -51,9 +67,12 @@ static int gather(struct cdnactl_sys *s, unsigned ctx, struct cdnactl_ctx *c,
 	memset(c, 0, sizeof(*c));
 	c->ctx = ctx;
 	rc = stats_of(s, ctx, &c->hv);
-	if (rc)
-		return fail(err, "statistics of context %u: %s", ctx,
-			    cdna_err_sentence(CDNA_OP_STATS, -rc));
+	if (rc) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "statistics of context %u", ctx);
+		return stats_fail(s, err, what, ctx, rc);
+	}
 	if (c->hv.domid != CDNACTL_NO_DOMID)
 		s->domain_name(s, c->hv.domid, c->domain, sizeof(c->domain));
 	s->nic_ctx(s, ctx, c->mac, &c->flags, &c->nic);
@@ -94,8 +113,11 @@ int ops_stats(struct cdnactl_sys *s, const struct cdnactl_args *a,
 	for (unsigned i = 0; i < s->nic->num_ctx; i++) {
 		if (gather(s, i, &ctx[*n], err))
 			return -1;
+		/* The hypervisor reports a free context as STOPPED: what
+		 * counts is an owner, or counters a past owner left. */
 		if (ctx[*n].hv.domid != CDNACTL_NO_DOMID ||
-		    ctx[*n].hv.state != CDNA_CTX_STATE_DISABLED)
+		    ctx[*n].hv.enqueues || ctx[*n].hv.descs ||
+		    ctx[*n].hv.refs_held)
 			(*n)++;
 	}
 	return 0;
@@ -125,6 +147,23 @@ static int try_assign(struct cdnactl_sys *s, unsigned ctx, unsigned domid,
 	return s->hcall(s, CDNA_OP_ASSIGN, as, sizeof(*as));
 }
 
+/* ASSIGN said EBUSY: the context is taken, or another has the MAC. */
+static int assign_busy(struct cdnactl_sys *s, const struct cdnactl_args *a,
+		       const uint8_t mac[6], char *err)
+{
+	struct cdna_op_stats st;
+	char m[MAC_STR_LEN];
+
+	if (a->has_ctx && stats_of(s, a->ctx, &st) == 0 &&
+	    st.domid != CDNACTL_NO_DOMID)
+		return fail(err, "assign context %u to domain %u: the context "
+			    "is already assigned, to domain %u (EBUSY)",
+			    a->ctx, a->domid, st.domid);
+	return fail(err, "assign a context to domain %u: another context "
+		    "already has MAC %s (EBUSY)", a->domid,
+		    mac_format(mac, m));
+}
+
 int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 	       struct ops_assign_result *r, char *err)
 {
@@ -148,6 +187,8 @@ int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		else
 			mac_derive(s->nic->mac, ctx, mac);
 		rc = try_assign(s, ctx, a->domid, mac, &as);
+		if (rc == -CDNA_EBUSY)
+			return assign_busy(s, a, mac, err);
 		if (rc && a->has_ctx)
 			return fail(err, "assign context %u to domain %u: %s",
 				    ctx, a->domid,
@@ -168,8 +209,13 @@ int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		rc = -CDNA_ENOSPC;
 		for (ctx = 0; ctx < s->nic->num_ctx; ctx++) {
 			rc = stats_of(s, ctx, &st);
-			if (rc)
-				break;
+			if (rc) {
+				char what[48];
+
+				snprintf(what, sizeof(what), "assign a context "
+					 "to domain %u", a->domid);
+				return stats_fail(s, err, what, ctx, rc);
+			}
 			if (st.domid != CDNACTL_NO_DOMID ||
 			    st.state == CDNA_CTX_STATE_RUNNING) {
 				rc = -CDNA_ENOSPC;
@@ -263,9 +309,13 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		if (ctx_exists(s, a->ctx, err))
 			return -1;
 		rc = stats_of(s, a->ctx, &st);
-		if (rc)
-			return fail(err, "revoke context %u: %s", a->ctx,
-				    cdna_err_sentence(CDNA_OP_STATS, -rc));
+		if (rc) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "revoke context %u",
+				 a->ctx);
+			return stats_fail(s, err, what, a->ctx, rc);
+		}
 		if (st.domid == CDNACTL_NO_DOMID)
 			return fail(err, "context %u is not assigned", a->ctx);
 		if (a->has_domid && st.domid != a->domid)
@@ -283,9 +333,12 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 
 	for (unsigned c = 0; c < s->nic->num_ctx; c++) {
 		rc = stats_of(s, c, &st);
-		if (rc)
-			return fail(err, "revoke: reading context %u: %s", c,
-				    cdna_err_sentence(CDNA_OP_STATS, -rc));
+		if (rc) {
+			char what[48];
+
+			snprintf(what, sizeof(what), "revoke: context %u", c);
+			return stats_fail(s, err, what, c, rc);
+		}
 		if (st.domid == a->domid)
 			owned[nowned++] = c;
 	}

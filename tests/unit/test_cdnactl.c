@@ -834,6 +834,7 @@ TEST(nic_parse_resource_line_reads_start_and_end)
  * every call in order. */
 static struct fake {
 	int fail_all;              /* every hypercall returns -fail_all */
+	int unregistered;          /* no NIC registered, as the core says */
 	uint16_t owner[4];
 	uint32_t state[4];
 	uint32_t refs[4];
@@ -868,6 +869,13 @@ static int f_hcall(struct cdnactl_sys *s, unsigned cmd, void *arg,
 	(void)s, (void)size;
 	if (F.fail_all)
 		return -F.fail_all;
+	if (F.unregistered) {
+		/* hv_ctx_get() knows no context; ASSIGN says ENODEV. */
+		if (cmd == CDNA_OP_STATS &&
+		    ((struct cdna_op_stats *)arg)->ctx == CDNA_CTX_ANY)
+			return 0;
+		return cmd == CDNA_OP_ASSIGN ? -CDNA_ENODEV : -CDNA_ENOENT;
+	}
 	switch (cmd) {
 	case CDNA_OP_STATS: {
 		struct cdna_op_stats *st = arg;
@@ -899,6 +907,9 @@ static int f_hcall(struct cdnactl_sys *s, unsigned cmd, void *arg,
 			       -CDNA_ENOENT;
 		if (F.owner[c] != 0xffff)
 			return -CDNA_EBUSY;
+		for (unsigned o = 0; o < 4; o++)
+			if (F.owner[o] != 0xffff && !memcmp(F.mac[o], a->mac, 6))
+				return -CDNA_EBUSY; /* MAC taken */
 		F.owner[c] = a->domid;
 		F.state[c] = CDNA_CTX_STATE_RUNNING;
 		memcpy(F.mac[c], a->mac, 6);
@@ -1010,8 +1021,11 @@ static struct cdnactl_sys S = {
 static void fake_reset(void)
 {
 	memset(&F, 0, sizeof(F));
-	for (int c = 0; c < 4; c++)
+	for (int c = 0; c < 4; c++) {
 		F.owner[c] = 0xffff;
+		F.state[c] = CDNA_CTX_STATE_STOPPED; /* free, as STATS says */
+	}
+	memcpy(F.mac[0], fake_nic.mac, 6);
 	F.owner[0] = 0;
 	F.state[0] = CDNA_CTX_STATE_RUNNING;
 	F.refs[0] = 10;
@@ -1078,8 +1092,30 @@ TEST(assign_of_a_taken_context_says_already_assigned)
 	CHECK_EQ(parse("assign", "5", "--ctx", "0", NULL), 0);
 	CHECK_EQ(ops_assign(&S, &A, &r, oerr), -1);
 	CHECK_HAS(oerr, "assign context 0 to domain 5: the context is "
-		  "already assigned (EBUSY)");
+		  "already assigned, to domain 0 (EBUSY)");
 	CHECK_EQ(F.owner[0], 0);
+}
+
+TEST(assign_with_a_mac_another_context_has_says_so)
+{
+	struct ops_assign_result r;
+
+	fake_reset();
+	CHECK_EQ(parse("assign", "5", "--mac", "52:54:00:cd:00:00", NULL), 0);
+	CHECK_EQ(ops_assign(&S, &A, &r, oerr), -1);
+	CHECK_HAS(oerr, "another context already has MAC 52:54:00:cd:00:00 "
+		  "(EBUSY)");
+}
+
+TEST(assign_skips_a_context_whose_default_mac_is_taken)
+{
+	struct ops_assign_result r;
+
+	fake_reset();
+	mac_derive(fake_nic.mac, 1, F.mac[0]); /* dom0 uses ctx 1's MAC */
+	CHECK_EQ(parse("assign", "5", NULL), 0);
+	CHECK_EQ(ops_assign(&S, &A, &r, oerr), 0);
+	CHECK_EQ(r.ctx, 2);
 }
 
 TEST(assign_when_every_context_is_taken_says_no_free_context)
@@ -1257,6 +1293,34 @@ TEST(list_on_xen_without_cdna_gives_the_enosys_sentence)
 	F.fail_all = CDNA_ENOSYS;
 	CHECK_EQ(ops_list(&S, c, &n, oerr), -1);
 	CHECK_HAS(oerr, "Xen has no CDNA hypercall");
+}
+
+TEST(list_with_an_unregistered_nic_says_dom0_driver_has_not_registered)
+{
+	struct cdnactl_ctx c[CDNA_NUM_CTX];
+	unsigned n;
+
+	fake_reset();
+	F.unregistered = 1;
+	CHECK_EQ(ops_list(&S, c, &n, oerr), -1);
+	CHECK_HAS(oerr, "dom0's cdna driver has not registered the NIC");
+}
+
+TEST(stats_and_revoke_with_an_unregistered_nic_say_so_too)
+{
+	struct cdnactl_ctx c[CDNA_NUM_CTX];
+	struct ops_revoke_result r[CDNA_NUM_CTX];
+	struct cdna_op_stats g;
+	unsigned n;
+
+	fake_reset();
+	F.unregistered = 1;
+	CHECK_EQ(parse("stats", NULL), 0);
+	CHECK_EQ(ops_stats(&S, &A, &g, c, &n, oerr), -1);
+	CHECK_HAS(oerr, "dom0's cdna driver has not registered the NIC");
+	CHECK_EQ(parse("revoke", "--ctx", "1", NULL), 0);
+	CHECK_EQ(ops_revoke(&S, &A, r, &n, oerr), -1);
+	CHECK_HAS(oerr, "dom0's cdna driver has not registered the NIC");
 }
 
 TEST(stats_shows_assigned_contexts_and_the_global_references)
