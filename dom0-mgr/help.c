@@ -76,7 +76,9 @@ static const char revoke_help[] =
 "  --ctx N   context N (with DOMID: only if that domain holds it)\n"
 "  --all     every context DOMID holds\n"
 "\n"
-"Domain 0's contexts belong to its cdna driver and are not revoked here.\n";
+"Domain 0's contexts belong to its cdna driver and are not revoked here.\n"
+"For a domain that is gone (Xen revoked its contexts when it died), the\n"
+"leftover backend directory is removed.\n";
 
 static const char stats_help[] =
 "Usage: cdnactl stats [--json] [--ctx N]\n"

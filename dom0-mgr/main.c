@@ -84,6 +84,11 @@ static int r_xs_remove(struct cdnactl_sys *s, unsigned domid, unsigned devid)
 	return xsc_remove(R(s)->xsh, domid, devid);
 }
 
+static int r_xs_forget(struct cdnactl_sys *s, unsigned domid)
+{
+	return xsc_forget(R(s)->xsh, domid);
+}
+
 static int die(const char *msg)
 {
 	fprintf(stderr, "cdnactl: %s\n", msg);
@@ -135,7 +140,14 @@ static int run(const struct cdnactl_args *a, struct cdnactl_sys *s)
 		static struct ops_revoke_result r[CDNA_NUM_CTX];
 		int rc = ops_revoke(s, a, r, &n, err);
 
-		for (unsigned i = 0; i < n; i++)
+		for (unsigned i = 0; i < n; i++) {
+			if (r[i].stale_removed) {
+				printf("domain %u is gone (Xen revoked its "
+				       "contexts): removed its leftover "
+				       "xenstore backend directory\n",
+				       r[i].domid);
+				continue;
+			}
 			printf("context %u of domain %u revoked: %u page "
 			       "references returned, drained in %u us (%s)\n",
 			       r[i].ctx, r[i].domid, r[i].refs_returned,
@@ -143,6 +155,7 @@ static int run(const struct cdnactl_args *a, struct cdnactl_sys *s)
 			       !r[i].had_nodes ? "it had no xenstore nodes" :
 			       r[i].guest_closed ? "the guest closed its side" :
 			       "the guest did not close its side in time");
+		}
 		fflush(stdout);
 		return rc ? die(err) : 0;
 	}
@@ -168,6 +181,7 @@ int main(int argc, char **argv)
 		.xs_backend_state = r_xs_backend_state,
 		.xs_wait_frontend = r_xs_wait_frontend,
 		.xs_remove = r_xs_remove,
+		.xs_forget = r_xs_forget,
 	};
 	char err[OPS_ERR_LEN];
 	int rc;

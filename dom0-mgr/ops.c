@@ -343,9 +343,19 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 			owned[nowned++] = c;
 	}
 	if (nowned == 0) {
-		if (s->domain_exists(s, a->domid) == 0)
+		if (s->domain_exists(s, a->domid) == 0) {
+			/* Xen revoked a dead domain's contexts itself; only
+			 * xenstore's backend side may be left. */
+			if (s->xs_forget(s, a->domid) == 0) {
+				memset(&r[0], 0, sizeof(r[0]));
+				r[0].domid = a->domid;
+				r[0].stale_removed = true;
+				*n = 1;
+				return 0;
+			}
 			return fail(err, "no domain %u (see 'xl list')",
 				    a->domid);
+		}
 		return fail(err, "domain %u holds no context", a->domid);
 	}
 	if (nowned > 1 && !a->all) {

@@ -38,9 +38,14 @@ struct ops_revoke_result {
 	uint32_t refs_returned, drain_us;
 	bool had_nodes;    /* xenstore held the context's directories */
 	bool guest_closed; /* the frontend reached Closed in time */
+	bool stale_removed; /* only this: the domain was gone (Xen revoked
+			     * its contexts) and its leftover backend
+			     * directory was removed */
 };
 /*
  * Revoke the contexts a names (DOMID's only one, DOMID --all, --ctx N).
+ * A DOMID that is gone and holds no context: its leftover backend
+ * directory is removed (one result, stale_removed).
  * r[0..*n-1]: the ones revoked, also when a later one failed.
  */
 int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,

@@ -46,6 +46,9 @@ struct cdnactl_sys {
 				unsigned timeout_ms);
 	/* Remove both directories. */
 	int (*xs_remove)(struct cdnactl_sys *s, unsigned domid, unsigned devid);
+	/* Remove a gone domain's backend directory (all its devids): 0, or
+	 * -ENOENT when there was none. */
+	int (*xs_forget)(struct cdnactl_sys *s, unsigned domid);
 };
 
 #endif

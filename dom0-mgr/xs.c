@@ -238,3 +238,15 @@ int xsc_remove(struct xs_handle *h, unsigned domid, unsigned devid)
 	}
 	return rc;
 }
+
+int xsc_forget(struct xs_handle *h, unsigned domid)
+{
+	char dir[XSP_PATH_MAX];
+
+	xsp_backend_parent(dir, sizeof(dir), domid);
+	if (!exists(h, XBT_NULL, dir))
+		return -ENOENT;
+	if (!xs_rm(h, XBT_NULL, dir))
+		return neg_errno();
+	return 0;
+}

@@ -30,5 +30,6 @@ int xsc_backend_state(struct xs_handle *h, unsigned domid, unsigned devid,
 int xsc_wait_frontend(struct xs_handle *h, unsigned domid, unsigned devid,
 		      int state, unsigned timeout_ms);
 int xsc_remove(struct xs_handle *h, unsigned domid, unsigned devid);
+int xsc_forget(struct xs_handle *h, unsigned domid);
 
 #endif

@@ -844,6 +844,7 @@ static struct fake {
 	int xs_assign_rc;
 	int xs_wait_rc;
 	int xs_has[4];             /* ctx c has xenstore nodes (devid c) */
+	int xs_stale[8];           /* domain d has a backend directory */
 	char log[1024];
 } F;
 
@@ -1004,6 +1005,16 @@ static int f_xs_remove(struct cdnactl_sys *s, unsigned domid, unsigned devid)
 	return 0;
 }
 
+static int f_xs_forget(struct cdnactl_sys *s, unsigned domid)
+{
+	(void)s;
+	logf_("XSFORGET%u ", domid);
+	if (domid >= 8 || !F.xs_stale[domid])
+		return -ENOENT;
+	F.xs_stale[domid] = 0;
+	return 0;
+}
+
 static struct cdnactl_sys S = {
 	.nic = &fake_nic,
 	.hcall = f_hcall,
@@ -1015,6 +1026,7 @@ static struct cdnactl_sys S = {
 	.xs_backend_state = f_xs_backend_state,
 	.xs_wait_frontend = f_xs_wait,
 	.xs_remove = f_xs_remove,
+	.xs_forget = f_xs_forget,
 };
 
 /* dom0 holds context 0; domains 1, 2 and 5 exist; 1..3 are free. */
@@ -1268,6 +1280,21 @@ TEST(revoke_of_an_unknown_domain_says_no_domain)
 	CHECK_EQ(parse("revoke", "2", NULL), 0);
 	CHECK_EQ(ops_revoke(&S, &A, r, &n, oerr), -1);
 	CHECK_HAS(oerr, "domain 2 holds no context");
+}
+
+TEST(revoke_of_a_destroyed_domain_removes_its_leftover_backend_nodes)
+{
+	struct ops_revoke_result r[CDNA_NUM_CTX];
+	unsigned n;
+
+	fake_reset();
+	F.xs_stale[6] = 1;
+	CHECK_EQ(parse("revoke", "6", NULL), 0);
+	CHECK_EQ(ops_revoke(&S, &A, r, &n, oerr), 0);
+	CHECK_EQ(n, 1);
+	CHECK(r[0].stale_removed);
+	CHECK_EQ(F.xs_stale[6], 0);
+	CHECK(strstr(F.log, "REVOKE") == NULL);
 }
 
 TEST(list_reads_every_context_with_owner_names)
