@@ -257,10 +257,10 @@ void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		fprintf(f, "references held: %u\n", ctx[0].hv.refs_held);
 		return;
 	}
-	fprintf(f, "all contexts: enqueues %" PRIu64 ", descriptors %" PRIu64
-		"\n", g->enqueues, g->descs);
-	text_counts(f, "refused outside any context", g->refused,
-		    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);
+	/* STATS of CDNA_CTX_ANY counts references and refusals only. */
+	fprintf(f, "hypervisor, outside any context:\n");
+	text_counts(f, "refused", g->refused, CDNA_HV_REFUSAL_NUM,
+		    cdna_hv_refusal_name);
 	fprintf(f, "nic: mac rx drops %u, rx no match %u, dma faults %u\n",
 		nic->mac_rx_drops, nic->rx_no_match, nic->dma_faults);
 	fprintf(f, "references held: %u\n", g->refs_held);
@@ -277,8 +277,6 @@ void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 	json_u64(&j, "refs_held_total", g->refs_held);
 	json_nic(&j, nic);
 	json_begin_obj(&j, "hypervisor");
-	json_u64(&j, "enqueues", g->enqueues);
-	json_u64(&j, "descs", g->descs);
 	json_u64(&j, "refs_held", g->refs_held);
 	json_counts(&j, "refused", g->refused, CDNA_HV_REFUSAL_NUM,
 		    cdna_hv_refusal_name);
