@@ -33,6 +33,7 @@ include mk/protection.mk
 include mk/bench.mk
 include mk/platform.mk
 include mk/driver.mk
+include mk/dom0mgr.mk
 include mk/tests.mk
 
 .PHONY: all demo demo-testbed check clean
