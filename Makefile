@@ -46,7 +46,7 @@ all: firmware
 # Needs root.  GUESTS up to 32; above 8 each guest gets 128 MB.
 GUESTS ?= 2
 DEMO_DOMU_MEM = $(if $(filter-out 1 2 3 4 5 6 7 8,$(GUESTS)),128,256)
-demo: deps firmware platform
+demo: deps firmware cdnactl platform
 	CDNA_DOMUS=$(GUESTS) CDNA_DOMU_NETS=cdna \
 		CDNA_DOMU_MEM=$${CDNA_DOMU_MEM:-$(DEMO_DOMU_MEM)} \
 		$(PLATFORM_ROOT)tests/system/run.sh demo

@@ -16,11 +16,11 @@ PLATFORM_ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST))
 platform:
 	$(PLATFORM_ROOT)platform/build.sh all
 
-check-system: platform
+check-system: platform cdnactl
 	$(PLATFORM_ROOT)tests/system/run.sh check
 
 # With the guests of `make demo` (GUESTS, default 2) on their contexts.
-shell: platform
+shell: platform cdnactl
 	CDNA_DOMUS=$(GUESTS) CDNA_DOMU_NETS=cdna $(PLATFORM_ROOT)tests/system/run.sh shell
 
 bench-platform:

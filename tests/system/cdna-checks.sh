@@ -86,6 +86,23 @@ destroy_check() {
         "refs held now ${refs:-?}"
 }
 
+# net_of I: domuI's network, cdna or vif (CDNA_DOMU_NETS: the last word repeats).
+net_of() {
+    local nets i=$1
+    read -ra nets <<<"$CDNA_DOMU_NETS"
+    [ "$i" -le "${#nets[@]}" ] && echo "${nets[i - 1]}" || echo "${nets[${#nets[@]} - 1]}"
+}
+
+# The CDNA checks of `make check-system`, when guests 1 and 2 are on contexts
+# (the others, if any, are the netfront/netback baseline through dom0's
+# context): unicast isolation, revoke during traffic, destroy during traffic.
+cdna_system_checks() {
+    [ "$(net_of 1)" = cdna ] && [ "$(net_of 2)" = cdna ] || return 0
+    isolation_check 1 2
+    revoke_check 1
+    destroy_check 2
+}
+
 # The demo (make demo): reach, throughput, statistics.
 demo_run() {
     local n=$1

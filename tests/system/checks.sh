@@ -91,9 +91,9 @@ iperf_checks() {
     local n=$1 i
     : >"$RUN/throughput"
     for ((i = 1; i <= n; i++)); do
-        iperf_run "$i" "$FAR_IP" "domu$i->far-end"
+        iperf_run "$i" "$FAR_IP" "domu$i($(net_of "$i"))->far-end"
     done
-    [ "$n" -gt 1 ] && iperf_run 1 "$(domu_ip 2)" "domu1->domu2"
+    [ "$n" -gt 1 ] && iperf_run 1 "$(domu_ip 2)" "domu1($(net_of 1))->domu2($(net_of 2))"
     return 0
 }
 

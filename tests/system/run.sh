@@ -80,6 +80,7 @@ if [ "$mode" = check ]; then
     dom0_nic_checks
     ping_checks "$CDNA_DOMUS"
     iperf_checks "$CDNA_DOMUS"
+    cdna_system_checks
     shutdown_checks
     {
         echo "accel $CDNA_TCG"
