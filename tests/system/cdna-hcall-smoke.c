@@ -18,6 +18,9 @@
  *   bar SBDF BAR OFFSET [VAL]  mmap the BAR through sysfs, read (write)
  *                              the 32-bit word at OFFSET; "fault" if the
  *                              access faults
+ *   map MFN ro|rw [SECONDS]    map a machine frame of the caller's (a
+ *                              ring page) through privcmd, read its first
+ *                              word, keep the mapping SECONDS
  *   bind PORT                  bind the context's Xen port (DOMID_SELF)
  *                              with /dev/xen/evtchn, print the local port
  *   wait PORT MS               bind, unmask and wait for one event
@@ -50,6 +53,15 @@ struct privcmd_hypercall {
 };
 #define IOCTL_PRIVCMD_HYPERCALL \
 	_IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+struct privcmd_mmapbatch_v2 {
+	unsigned int num;
+	uint16_t dom;
+	uint64_t addr;
+	const uint64_t *arr;
+	int *err;
+};
+#define IOCTL_PRIVCMD_MMAPBATCH_V2 \
+	_IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
 struct ioctl_evtchn_bind_interdomain {
 	unsigned int remote_domain, remote_port;
 };
@@ -274,6 +286,38 @@ static int cmd_evtchn(unsigned int port, int wait_ms)
 	return 1;
 }
 
+static int cmd_map(uint64_t mfn, int rw, int hold)
+{
+	int fd = open("/dev/xen/privcmd", O_RDWR), err = 0;
+	struct privcmd_mmapbatch_v2 b = { .num = 1, .dom = DOMID_SELF,
+					  .arr = &mfn, .err = &err };
+	void *m;
+
+	if (fd < 0) {
+		perror("/dev/xen/privcmd");
+		return 2;
+	}
+	m = mmap(NULL, 0x1000, PROT_READ | (rw ? PROT_WRITE : 0), MAP_SHARED,
+		 fd, 0);
+	if (m == MAP_FAILED) {
+		perror("mmap");
+		return 2;
+	}
+	b.addr = (uintptr_t)m;
+	if (ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &b) < 0 || err) {
+		printf("map mfn=%#" PRIx64 " %s refused errno=%d err=%d\n", mfn,
+		       rw ? "rw" : "ro", errno, err);
+		return 1;
+	}
+	printf("map mfn=%#" PRIx64 " %s ok word0=%#x\n", mfn, rw ? "rw" : "ro",
+	       *(volatile uint32_t *)m);
+	if (hold > 0)
+		sleep((unsigned int)hold);
+	munmap(m, 0x1000);
+	close(fd);
+	return 0;
+}
+
 static void print_stats(const struct cdna_op_stats *s)
 {
 	printf("ctx=%u domid=%u state=%u enqueues=%" PRIu64 " descs=%" PRIu64
@@ -412,6 +456,10 @@ int main(int argc, char **argv)
 		return cmd_bar(argv[2], atoi(argv[3]),
 			       (uint32_t)strtoul(argv[4], NULL, 0),
 			       argc > 5 ? argv[5] : NULL);
+	} else if (!strcmp(c, "map") && argc > 3) {
+		return cmd_map(strtoull(argv[2], NULL, 0),
+			       !strcmp(argv[3], "rw"),
+			       argc > 4 ? atoi(argv[4]) : 0);
 	} else if (!strcmp(c, "bind") && argc > 2) {
 		return cmd_evtchn((unsigned int)strtoul(argv[2], NULL, 0), -1);
 	} else if (!strcmp(c, "wait") && argc > 3) {
