@@ -16,7 +16,9 @@
  *   guest holds, the lowest free one)
  *     backend-id     "0"
  *     backend        "/local/domain/0/backend/cdna/<domid>/<devid>"
- *     state          XenbusState, written by the guest
+ *     state          XenbusState: cdnactl creates it Initialising (1),
+ *                    the only state in which Linux's xenbus probes a
+ *                    frontend; from then on the guest writes it
  *     ctx            the context number, decimal
  *     mac            the context's MAC, "52:54:00:cd:00:05"
  *     ctx-page       machine address of the context's BAR0 page, "0x..."
