@@ -75,8 +75,8 @@ static int cdna_front_read(struct xenbus_device *xdev,
 	return 0;
 }
 
-static int cdna_front_probe(struct xenbus_device *xdev,
-			    const struct xenbus_device_id *id)
+/* Read the nodes, attach the context, register its interface: Connected. */
+static int cdna_front_connect(struct xenbus_device *xdev)
 {
 	struct cdna_op_assign hv = { };
 	struct net_device *ndev;
@@ -99,6 +99,38 @@ static int cdna_front_probe(struct xenbus_device *xdev,
 	return 0;
 }
 
+static int cdna_front_probe(struct xenbus_device *xdev,
+			    const struct xenbus_device_id *id)
+{
+	return cdna_front_connect(xdev);
+}
+
+/*
+ * Assigned again (backend Connected) while this device, closed by a
+ * revoke, was not removed yet: the directory came back before xenbus saw
+ * it go.  The old context was revoked (cdnactl revokes after our Closed,
+ * and a context is assigned again only once free), so its buffers may go.
+ */
+static void cdna_front_reconnect(struct xenbus_device *xdev)
+{
+	struct net_device *old = dev_get_drvdata(&xdev->dev);
+	unsigned int ctx;
+
+	if (old) {
+		struct cdna_priv *priv = netdev_priv(old);
+		bool revoked = cdna_pv_revoked(old);
+
+		if (!revoked &&
+		    xenbus_scanf(XBT_NIL, xdev->nodename, CDNA_XENBUS_KEY_CTX,
+				 "%u", &ctx) == 1 && ctx == priv->ctx)
+			revoked = true;
+		dev_set_drvdata(&xdev->dev, NULL);
+		cdna_pv_destroy(old, revoked);
+	}
+	if (cdna_front_connect(xdev))
+		dev_err(&xdev->dev, "assigned again, but cannot take the context\n");
+}
+
 /* The backend's state changed: Closing (or Closed) is the revoke. */
 static void cdna_front_backend_changed(struct xenbus_device *xdev,
 				       enum xenbus_state backend_state)
@@ -106,6 +138,10 @@ static void cdna_front_backend_changed(struct xenbus_device *xdev,
 	struct net_device *ndev = dev_get_drvdata(&xdev->dev);
 
 	switch (backend_state) {
+	case CDNA_XB_CONNECTED:
+		if (xdev->state == CDNA_XB_CLOSED)
+			cdna_front_reconnect(xdev);
+		break;
 	case CDNA_XB_CLOSING:
 	case CDNA_XB_CLOSED:
 		if (xdev->state == CDNA_XB_CLOSED)
