@@ -411,8 +411,13 @@ static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (!err) {
 			ad->xen = true;
 			err = cdna_probe_xen(ad);
-			if (err)
-				goto err_release;
+			if (err) {
+				/* Enabled and bus master it stays: the
+				 * hypervisor has it now.
+				 */
+				pci_release_regions(pdev);
+				return err;
+			}
 			return 0;
 		}
 		if (err != -CDNA_ENOSYS) {
