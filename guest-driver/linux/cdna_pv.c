@@ -157,14 +157,15 @@ static void cdna_pv_unmap(struct cdna_priv *priv)
 /*
  * Map what the hypervisor gave (rings and status read-only, the context
  * page uncached), take over the ring indexes where they are, post nothing
- * yet, bind the event channel.
+ * yet, bind the event channel.  Before the net_device is registered:
+ * messages name the parent device.
  */
 static int cdna_pv_attach(struct cdna_priv *priv)
 {
 	const struct cdna_op_assign *hv = &priv->hv;
 	struct cdna_op_query query = { .ctx = priv->ctx };
 	struct cdna_queue *q = &priv->q;
-	struct net_device *ndev = priv->ndev;
+	struct device *dev = priv->ndev->dev.parent;
 	long rc;
 	int irq;
 	u32 idx;
@@ -172,7 +173,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	/* The hypervisor's record, not what we were told, says whose it is. */
 	rc = cdna_hcall(CDNA_OP_QUERY, &query);
 	if (rc) {
-		netdev_err(ndev, "context %u: QUERY refused (%ld): not ours\n",
+		dev_err(dev, "context %u: QUERY refused (%ld): not ours\n",
 			   priv->ctx, rc);
 		return rc == -CDNA_ENOSYS ? -ENODEV : -EPERM;
 	}
@@ -181,7 +182,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	priv->status = cdna_xen_map(hv->status, false);
 	q->regs = (void __iomem __force *)cdna_xen_map(hv->ctx_page, true);
 	if (!priv->tx_ring || !priv->rx_ring || !priv->status || !q->regs) {
-		netdev_err(ndev, "context %u: cannot map its pages (TX ring %#llx, RX ring %#llx, status %#llx, context page %#llx)\n",
+		dev_err(dev, "context %u: cannot map its pages (TX ring %#llx, RX ring %#llx, status %#llx, context page %#llx)\n",
 			   priv->ctx, hv->tx_ring, hv->rx_ring, hv->status,
 			   hv->ctx_page);
 		goto err_unmap;
@@ -191,7 +192,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	q->status = priv->status;
 	idx = readl(q->regs + CTX_INDEX);
 	if (idx != priv->ctx) {
-		netdev_err(ndev, "context page %#llx is context %u's, not %u's\n",
+		dev_err(dev, "context page %#llx is context %u's, not %u's\n",
 			   hv->ctx_page, idx, priv->ctx);
 		goto err_unmap;
 	}
@@ -206,7 +207,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	irq = cdna_xen_bind_evtchn(hv->evtchn, cdna_pv_interrupt,
 				   priv->irq_name, priv);
 	if (irq < 0) {
-		netdev_err(ndev, "context %u: cannot bind event channel %u: %d\n",
+		dev_err(dev, "context %u: cannot bind event channel %u: %d\n",
 			   priv->ctx, hv->evtchn, irq);
 		goto err_unmap;
 	}
