@@ -174,7 +174,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	rc = cdna_hcall(CDNA_OP_QUERY, &query);
 	if (rc) {
 		dev_err(dev, "context %u: QUERY refused (%ld): not ours\n",
-			   priv->ctx, rc);
+			priv->ctx, rc);
 		return rc == -CDNA_ENOSYS ? -ENODEV : -EPERM;
 	}
 	priv->tx_ring = cdna_xen_map(hv->tx_ring, false);
@@ -183,8 +183,8 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	q->regs = (void __iomem __force *)cdna_xen_map(hv->ctx_page, true);
 	if (!priv->tx_ring || !priv->rx_ring || !priv->status || !q->regs) {
 		dev_err(dev, "context %u: cannot map its pages (TX ring %#llx, RX ring %#llx, status %#llx, context page %#llx)\n",
-			   priv->ctx, hv->tx_ring, hv->rx_ring, hv->status,
-			   hv->ctx_page);
+			priv->ctx, hv->tx_ring, hv->rx_ring, hv->status,
+			hv->ctx_page);
 		goto err_unmap;
 	}
 	q->tx_ring = priv->tx_ring;
@@ -193,7 +193,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 	idx = readl(q->regs + CTX_INDEX);
 	if (idx != priv->ctx) {
 		dev_err(dev, "context page %#llx is context %u's, not %u's\n",
-			   hv->ctx_page, idx, priv->ctx);
+			hv->ctx_page, idx, priv->ctx);
 		goto err_unmap;
 	}
 	cdna_queue_irq_enable(q, false);
@@ -208,7 +208,7 @@ static int cdna_pv_attach(struct cdna_priv *priv)
 				   priv->irq_name, priv);
 	if (irq < 0) {
 		dev_err(dev, "context %u: cannot bind event channel %u: %d\n",
-			   priv->ctx, hv->evtchn, irq);
+			priv->ctx, hv->evtchn, irq);
 		goto err_unmap;
 	}
 	priv->irq = irq;
