@@ -19,8 +19,9 @@ platform:
 check-system: platform
 	$(PLATFORM_ROOT)tests/system/run.sh check
 
+# With the guests of `make demo` (GUESTS, default 2) on their contexts.
 shell: platform
-	$(PLATFORM_ROOT)tests/system/run.sh shell
+	CDNA_DOMUS=$(GUESTS) CDNA_DOMU_NETS=cdna $(PLATFORM_ROOT)tests/system/run.sh shell
 
 bench-platform:
 	$(PLATFORM_ROOT)tests/system/bench.sh

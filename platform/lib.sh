@@ -124,10 +124,15 @@ qemu_dir() {
         "$REPO_DIR/Makefile" "$REPO_DIR/mk/model.mk" "$REPO_DIR/mk/image.mk" \
         "$REPO_DIR/mk/firmware.mk")"
 }
+# Xen also holds CDNA: the core, its Xen glue (cdna.c, its Makefile, the shim
+# and hook headers) and the contract headers, all copied into the tree.
 xen_dir() {
     local inputs; mapfile -t inputs < <(series_inputs "$REPO_DIR/hypervisor-protect/xen/patches")
     echo "$CDNA_CACHE/xen/$(safe_version "$XEN_SRC_VERSION")-$(hash_inputs \
-        "$PLATFORM_DIR/build-xen.sh" "${inputs[@]}")"
+        "$PLATFORM_DIR/build-xen.sh" "${inputs[@]}" \
+        "$REPO_DIR/hypervisor-protect/core" "$REPO_DIR/hypervisor-protect/xen/cdna.c" \
+        "$REPO_DIR/hypervisor-protect/xen/Makefile" "$REPO_DIR/hypervisor-protect/xen/include" \
+        "$REPO_DIR/include/cdna")"
 }
 # The kernel package linux-image-amd64 currently points to (e.g. linux-image-6.1.0-56-amd64):
 # part of the images' key, so a new Debian kernel rebuilds them.

@@ -32,6 +32,12 @@ CDNA_DOM0_NIC="${CDNA_DOM0_NIC:-cdna}"
 # The NIC's flash: `make firmware` writes it (cdna-image flash); QEMU writes
 # the copy each run gets.
 CDNA_FLASH="${CDNA_FLASH:-$REPO_DIR/build/firmware/cdna-flash.bin}"
+# Each domU's network, one word per guest in order (the last repeats): cdna
+# (a context of the NIC, assigned by cdnactl) or vif (netfront/netback).
+CDNA_DOMU_NETS="${CDNA_DOMU_NETS:-vif}"
+# A pcap of the wire (empty: none) and how much of each frame it keeps.
+CDNA_PCAP="${CDNA_PCAP:-}"
+CDNA_PCAP_SNAPLEN="${CDNA_PCAP_SNAPLEN:-128}"
 CDNA_SMP="${CDNA_SMP:-2}"                 # QEMU's CPUs (Xen's pCPUs)
 # One dom0 vCPU: under single-threaded TCG a second one adds SMP overhead (IPIs,
 # TLB flush hypercalls) and no speed; measured 3-4 s faster to domUs reachable.
@@ -156,6 +162,7 @@ qemu_cmdline() {
     # cdna.domus: dom0's init creates the domUs itself, as soon as its bridge is up.
     dom0_args="console=hvc0 earlyprintk=xen $CDNA_DOM0_ARGS cdna.ip=$DOM0_IP/24 cdna.domus=$CDNA_DOMUS"
     dom0_args+=" cdna.domu_mem=$CDNA_DOMU_MEM cdna.domu_args=$(printf '%s' "$CDNA_DOMU_ARGS" | tr ' ,' '+_')"
+    dom0_args+=" cdna.domu_nets=$(printf '%s' "$CDNA_DOMU_NETS" | tr ' ' '+')"
     QEMU_ARGS=(-accel "$CDNA_TCG" -machine q35 -cpu qemu64,+svm -smp "$CDNA_SMP" -m "$CDNA_QEMU_MEM"
         -display none -vga none -no-reboot -nodefaults
         -L "$QEMU_DATA" -L /usr/share/seabios
@@ -168,6 +175,11 @@ qemu_cmdline() {
         QEMU_ARGS+=(-device "cdna,netdev=n0,mac=52:54:00:c0:ff:02,contexts=32,flash=$RUN/nic-flash.bin")
     else
         QEMU_ARGS+=(-device e1000,netdev=n0,mac=52:54:00:c0:ff:02,romfile=)
+    fi
+    # The wire as a pcap (frames cut at CDNA_PCAP_SNAPLEN bytes): what the NIC
+    # sent and received, readable by tshark.
+    if [ -n "$CDNA_PCAP" ]; then
+        QEMU_ARGS+=(-object "filter-dump,id=wire0,netdev=n0,file=$CDNA_PCAP,maxlen=$CDNA_PCAP_SNAPLEN")
     fi
     if [ "$mode" = shell ]; then
         # The person's terminal is the serial line; Ctrl-a x quits QEMU.
@@ -264,8 +276,25 @@ dom0_nic_setup() {
     [ -f "$CDNA_FLASH" ] ||
         fail "dom0 NIC" "" "no NIC flash file $CDNA_FLASH (make firmware)"
     cp "$CDNA_FLASH" "$RUN/nic-flash.bin"
+    dom0_cdna_files
     initrd_with_driver "$DOM0_INITRD" "$RUN/dom0-initrd.cpio" usr/lib/cdna/cdna.ko
     DOM0_INITRD="$RUN/dom0-initrd.cpio"
+}
+
+# dom0_cdna_files: what dom0 needs for CDNA guests, added to CDNA_DOM0_FILES:
+# cdnactl (dom0-mgr/, `make cdnactl`) and cdna.ko for the domUs' root, as a
+# cpio archive dom0 appends to their initramfs (platform/images/cdna-domus).
+dom0_cdna_files() {
+    local ko d="$RUN/domu-extra"
+    [ -x "$REPO_DIR/build/bin/cdnactl" ] &&
+        CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $REPO_DIR/build/bin/cdnactl=usr/sbin/cdnactl"
+    ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
+        fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+    rm -rf "$d"; mkdir -p "$d/cdna"
+    cp "$ko" "$d/cdna/cdna.ko"
+    (cd "$d" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+        cpio --null -o -H newc --quiet) >"$RUN/domu-extra.cpio"
+    CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $RUN/domu-extra.cpio=usr/lib/cdna/domu-extra.cpio"
 }
 
 start_qemu() {

@@ -5,6 +5,10 @@
 #                               'system: N passed, M failed' last
 #   tests/system/run.sh shell   boot and leave the terminal at dom0's console
 #                               (leave with Ctrl-a x)
+#   tests/system/run.sh demo    the main job (`make demo`): CDNA_DOMUS PV domUs, each on a
+#                               context of the cdna NIC; ping guest to guest (switched
+#                               inside the NIC) and to the far end, iperf3 from each,
+#                               per-context statistics, the wire's pcap; exit 0 when all worked
 #   tests/system/run.sh boot    boot to dom0 and start the domUs, report times, shut down
 #   tests/system/run.sh native  only the native driver checks (no Xen): Debian's kernel
 #                               booted directly with the cdna device and cdna.ko
@@ -21,10 +25,11 @@ set -euo pipefail
 . "$(dirname "$0")/orchestrator.sh"
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
+. "$(dirname "$0")/cdna-checks.sh"
 
 mode=${1:-check}
 [ "$(id -u)" -eq 0 ] || { echo "tests/system/run.sh: needs root (network namespace, tap device)" >&2; exit 1; }
-case $mode in check|shell|boot|native) ;; *) sed -n '2,21p' "$0" >&2; exit 2 ;; esac
+case $mode in check|shell|boot|native|demo) ;; *) sed -n '2,25p' "$0" >&2; exit 2 ;; esac
 
 "$REPO_DIR/platform/deps.sh" run
 find_platform
@@ -53,6 +58,18 @@ if [ "$mode" = native ]; then
     setup_netns
     native_checks
     echo "system: $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+    exit
+fi
+
+if [ "$mode" = demo ]; then
+    CDNA_PCAP="$RUN/wire.pcap"
+    T_DEMO=$(now)
+    boot_dom0 demo
+    start_domus "$CDNA_DOMUS"
+    demo_run "$CDNA_DOMUS"
+    stop_qemu
+    demo_report "$T_DEMO"
     [ "$FAILED" -eq 0 ]
     exit
 fi

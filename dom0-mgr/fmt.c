@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/* fmt.c - text and JSON output (see fmt.h). */
+#include "fmt.h"
+
+#include <inttypes.h>
+
+#include "cdna/image.h"
+#include "errmsg.h"
+#include "mac.h"
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void json_init(struct json *j, FILE *f)
+{
+	j->f = f;
+	j->depth = 0;
+	j->need_comma[0] = false;
+}
+
+void json_put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_key(struct json *j, const char *key)
+{
+	if (j->need_comma[j->depth])
+		fputc(',', j->f);
+	j->need_comma[j->depth] = true;
+	if (key) {
+		json_put_string(j->f, key);
+		fputc(':', j->f);
+	}
+}
+
+static void json_open(struct json *j, const char *key, char c)
+{
+	json_key(j, key);
+	fputc(c, j->f);
+	if (j->depth < 15)
+		j->depth++;
+	j->need_comma[j->depth] = false;
+}
+
+static void json_close(struct json *j, char c)
+{
+	fputc(c, j->f);
+	if (j->depth > 0)
+		j->depth--;
+	if (j->depth == 0)
+		fputc('\n', j->f);
+}
+
+void json_begin_obj(struct json *j, const char *key) { json_open(j, key, '{'); }
+void json_begin_arr(struct json *j, const char *key) { json_open(j, key, '['); }
+void json_end_obj(struct json *j) { json_close(j, '}'); }
+void json_end_arr(struct json *j) { json_close(j, ']'); }
+
+void json_str(struct json *j, const char *key, const char *val)
+{
+	json_key(j, key);
+	if (val)
+		json_put_string(j->f, val);
+	else
+		fputs("null", j->f);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t val)
+{
+	json_key(j, key);
+	fprintf(j->f, "%" PRIu64, val);
+}
+
+void json_bool(struct json *j, const char *key, bool val)
+{
+	json_key(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
+}
+
+/* ---- shared pieces ------------------------------------------------------- */
+
+char *fmt_fw_version(uint32_t v, char buf[16])
+{
+	if (!v)
+		snprintf(buf, 16, "none");
+	else
+		snprintf(buf, 16, "%u.%u.%u", CDNA_FW_VERSION_MAJOR(v),
+			 CDNA_FW_VERSION_MINOR(v), CDNA_FW_VERSION_PATCH(v));
+	return buf;
+}
+
+static bool ctx_assigned(const struct cdnactl_ctx *c)
+{
+	return c->hv.domid != CDNACTL_NO_DOMID;
+}
+
+static void json_nic(struct json *j, const struct cdnactl_nic *nic)
+{
+	char mac[MAC_STR_LEN], ver[16];
+
+	json_begin_obj(j, "nic");
+	json_str(j, "pci", nic->pci);
+	json_str(j, "mac", mac_format(nic->mac, mac));
+	json_str(j, "firmware_version", fmt_fw_version(nic->fw_version, ver));
+	json_str(j, "firmware_state", cdna_fw_state_name(nic->fw_state));
+	json_u64(j, "contexts", nic->num_ctx);
+	json_end_obj(j);
+}
+
+static void text_nic(FILE *f, const struct cdnactl_nic *nic)
+{
+	char mac[MAC_STR_LEN], ver[16];
+
+	fprintf(f, "NIC %s  MAC %s  firmware %s (%s)  contexts %u\n",
+		nic->pci, mac_format(nic->mac, mac),
+		fmt_fw_version(nic->fw_version, ver),
+		cdna_fw_state_name(nic->fw_state), nic->num_ctx);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+void fmt_list_text(FILE *f, const struct cdnactl_nic *nic,
+		   const struct cdnactl_ctx *ctx, unsigned n)
+{
+	char mac[MAC_STR_LEN], dom[80];
+
+	text_nic(f, nic);
+	if (!ctx)
+		return;
+	fprintf(f, "%-4s %-9s %-22s %-18s %s\n", "CTX", "STATE", "DOMAIN",
+		"MAC", "REFS");
+	for (unsigned i = 0; i < n; i++) {
+		const struct cdnactl_ctx *c = &ctx[i];
+
+		if (ctx_assigned(c))
+			snprintf(dom, sizeof(dom), "%u %s", c->hv.domid,
+				 c->domain[0] ? c->domain : "?");
+		else
+			snprintf(dom, sizeof(dom), "-");
+		fprintf(f, "%-4u %-9s %-22s %-18s %u\n", c->ctx,
+			cdna_ctx_state_name(c->hv.state), dom,
+			ctx_assigned(c) ? mac_format(c->mac, mac) : "-",
+			c->hv.refs_held);
+	}
+}
+
+void fmt_list_json(FILE *f, const struct cdnactl_nic *nic,
+		   const struct cdnactl_ctx *ctx, unsigned n, const char *error)
+{
+	struct json j;
+	char mac[MAC_STR_LEN];
+
+	json_init(&j, f);
+	json_begin_obj(&j, NULL);
+	json_nic(&j, nic);
+	if (!ctx) {
+		json_null(&j, "contexts");
+		json_str(&j, "error", error);
+		json_end_obj(&j);
+		return;
+	}
+	json_begin_arr(&j, "contexts");
+	for (unsigned i = 0; i < n; i++) {
+		const struct cdnactl_ctx *c = &ctx[i];
+
+		json_begin_obj(&j, NULL);
+		json_u64(&j, "ctx", c->ctx);
+		json_str(&j, "state", cdna_ctx_state_name(c->hv.state));
+		if (ctx_assigned(c)) {
+			json_u64(&j, "domid", c->hv.domid);
+			json_str(&j, "domain", c->domain[0] ? c->domain : NULL);
+			json_str(&j, "mac", mac_format(c->mac, mac));
+		} else {
+			json_null(&j, "domid");
+			json_null(&j, "domain");
+			json_null(&j, "mac");
+		}
+		json_u64(&j, "refs_held", c->hv.refs_held);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_end_obj(&j);
+}
+
+/* ---- stats --------------------------------------------------------------- */
+
+static void text_counts(FILE *f, const char *label, const uint32_t *v,
+			unsigned n, const char *(*name)(unsigned))
+{
+	fprintf(f, "  %s:", label);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%s %s %u", i ? "," : "", name(i), v[i]);
+	fputc('\n', f);
+}
+
+static void json_counts(struct json *j, const char *key, const uint32_t *v,
+			unsigned n, const char *(*name)(unsigned))
+{
+	json_begin_obj(j, key);
+	for (unsigned i = 0; i < n; i++)
+		json_u64(j, name(i), v[i]);
+	json_end_obj(j);
+}
+
+void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
+		    const struct cdna_op_stats *g, const struct cdnactl_ctx *ctx,
+		    unsigned n, bool one)
+{
+	text_nic(f, nic);
+	for (unsigned i = 0; i < n; i++) {
+		const struct cdnactl_ctx *c = &ctx[i];
+		const struct cdnactl_nic_ctx_stats *s = &c->nic;
+
+		if (ctx_assigned(c))
+			fprintf(f, "context %u: domain %u (%s), %s\n", c->ctx,
+				c->hv.domid, c->domain[0] ? c->domain : "?",
+				cdna_ctx_state_name(c->hv.state));
+		else
+			fprintf(f, "context %u: unassigned, %s\n", c->ctx,
+				cdna_ctx_state_name(c->hv.state));
+		fprintf(f, "  hypervisor: enqueues %" PRIu64 ", descriptors %"
+			PRIu64 ", references held %u\n", c->hv.enqueues,
+			c->hv.descs, c->hv.refs_held);
+		text_counts(f, "hypervisor refused", c->hv.refused,
+			    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);
+		fprintf(f, "  nic: tx %u frames %" PRIu64 " bytes, rx %u "
+			"frames %" PRIu64 " bytes, revokes %u\n", s->tx_frames,
+			s->tx_bytes, s->rx_frames, s->rx_bytes, s->revokes);
+		text_counts(f, "nic refused", s->refused, CDNA_REFUSE_NUM,
+			    cdna_nic_refusal_name);
+		text_counts(f, "nic dropped", s->dropped, CDNA_DROP_NUM,
+			    cdna_nic_drop_name);
+	}
+	if (one && n == 1) {
+		/* The scope asked for: this context alone. */
+		fprintf(f, "references held: %u\n", ctx[0].hv.refs_held);
+		return;
+	}
+	fprintf(f, "all contexts: enqueues %" PRIu64 ", descriptors %" PRIu64
+		"\n", g->enqueues, g->descs);
+	text_counts(f, "refused outside any context", g->refused,
+		    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);
+	fprintf(f, "nic: mac rx drops %u, rx no match %u, dma faults %u\n",
+		nic->mac_rx_drops, nic->rx_no_match, nic->dma_faults);
+	fprintf(f, "references held: %u\n", g->refs_held);
+}
+
+void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
+		    const struct cdna_op_stats *g, const struct cdnactl_ctx *ctx,
+		    unsigned n)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_begin_obj(&j, NULL);
+	json_u64(&j, "refs_held_total", g->refs_held);
+	json_nic(&j, nic);
+	json_begin_obj(&j, "hypervisor");
+	json_u64(&j, "enqueues", g->enqueues);
+	json_u64(&j, "descs", g->descs);
+	json_u64(&j, "refs_held", g->refs_held);
+	json_counts(&j, "refused", g->refused, CDNA_HV_REFUSAL_NUM,
+		    cdna_hv_refusal_name);
+	json_end_obj(&j);
+	json_begin_obj(&j, "nic_counters");
+	json_u64(&j, "mac_rx_drops", nic->mac_rx_drops);
+	json_u64(&j, "rx_no_match", nic->rx_no_match);
+	json_u64(&j, "dma_faults", nic->dma_faults);
+	json_end_obj(&j);
+	json_begin_arr(&j, "contexts");
+	for (unsigned i = 0; i < n; i++) {
+		const struct cdnactl_ctx *c = &ctx[i];
+		const struct cdnactl_nic_ctx_stats *s = &c->nic;
+
+		json_begin_obj(&j, NULL);
+		json_u64(&j, "ctx", c->ctx);
+		if (ctx_assigned(c)) {
+			json_u64(&j, "domid", c->hv.domid);
+			json_str(&j, "domain", c->domain[0] ? c->domain : NULL);
+		} else {
+			json_null(&j, "domid");
+			json_null(&j, "domain");
+		}
+		json_str(&j, "state", cdna_ctx_state_name(c->hv.state));
+		json_u64(&j, "enqueues", c->hv.enqueues);
+		json_u64(&j, "descs", c->hv.descs);
+		json_u64(&j, "refs_held", c->hv.refs_held);
+		json_counts(&j, "refused", c->hv.refused,
+			    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);
+		json_begin_obj(&j, "nic");
+		json_u64(&j, "tx_frames", s->tx_frames);
+		json_u64(&j, "tx_bytes", s->tx_bytes);
+		json_u64(&j, "rx_frames", s->rx_frames);
+		json_u64(&j, "rx_bytes", s->rx_bytes);
+		json_u64(&j, "revokes", s->revokes);
+		json_counts(&j, "refused", s->refused, CDNA_REFUSE_NUM,
+			    cdna_nic_refusal_name);
+		json_counts(&j, "dropped", s->dropped, CDNA_DROP_NUM,
+			    cdna_nic_drop_name);
+		json_end_obj(&j);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_end_obj(&j);
+}

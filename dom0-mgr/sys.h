@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys.h - everything the commands need from the machine, as function
+ * pointers: the hypercall, the domains, the NIC's BAR2 and xenstore.
+ * main.c fills it with the real thing (hcall.c, dom.c, nic.c, xs.c); the
+ * unit tests with fakes, so the commands' logic runs without Xen.
+ * Functions return 0 or a negative errno (CDNA_E* for the hypercall).
+ */
+#ifndef CDNACTL_SYS_H
+#define CDNACTL_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cdnactl.h"
+
+struct cdnactl_sys {
+	const struct cdnactl_nic *nic; /* found and read by nic.c */
+	void *priv;
+
+	/* HYPERVISOR_cdna_op(cmd, arg): arg is read and written back. */
+	int (*hcall)(struct cdnactl_sys *s, unsigned cmd, void *arg,
+		     size_t size);
+	/* 1 if the domain exists, 0 if not, negative if that is unknown. */
+	int (*domain_exists)(struct cdnactl_sys *s, unsigned domid);
+	/* Its name from xenstore, "" when there is none. */
+	void (*domain_name)(struct cdnactl_sys *s, unsigned domid, char *buf,
+			    size_t len);
+	/* BAR2 page 0 (MAC and flags of ctx) and page 2 (its statistics). */
+	void (*nic_ctx)(struct cdnactl_sys *s, unsigned ctx, uint8_t mac[6],
+			uint32_t *flags, struct cdnactl_nic_ctx_stats *st);
+
+	/* Write both directories of an assigned context in one transaction
+	 * (xspath.h's nodes, with their permissions); *devid: the one used. */
+	int (*xs_assign)(struct cdnactl_sys *s, unsigned domid,
+			 const struct cdna_op_assign *a, unsigned *devid);
+	/* The devid whose backend names ctx; -ENOENT if none. */
+	int (*xs_find)(struct cdnactl_sys *s, unsigned domid, unsigned ctx,
+		       unsigned *devid);
+	int (*xs_backend_state)(struct cdnactl_sys *s, unsigned domid,
+				unsigned devid, int state);
+	/* Wait until the frontend's state is `state`: 0; -ETIMEDOUT after
+	 * timeout_ms; -ENOENT if the frontend (or its domain) went away. */
+	int (*xs_wait_frontend)(struct cdnactl_sys *s, unsigned domid,
+				unsigned devid, int state,
+				unsigned timeout_ms);
+	/* Remove both directories. */
+	int (*xs_remove)(struct cdnactl_sys *s, unsigned domid, unsigned devid);
+	/* Remove a gone domain's backend directory (all its devids): 0, or
+	 * -ENOENT when there was none. */
+	int (*xs_forget)(struct cdnactl_sys *s, unsigned domid);
+};
+
+#endif
