@@ -372,7 +372,7 @@ static void cdna_remove_xen(struct cdna_adapter *ad)
 	ad->owned = 0;
 	pci_iounmap(ad->pdev, ad->stats);
 	pci_iounmap(ad->pdev, ad->mgmt);
-	pci_release_regions(ad->pdev);
+	pci_release_region(ad->pdev, 0);
 }
 
 /* ---- probe and remove ------------------------------------------------ */
@@ -410,12 +410,18 @@ static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		err = cdna_xen_register(ad);
 		if (!err) {
 			ad->xen = true;
+			/* BAR2 pages 0 and 2 are shared with dom0's cdnactl,
+			 * which maps them through sysfs: a kernel with
+			 * CONFIG_IO_STRICT_DEVMEM refuses that while a driver
+			 * holds the region.  BAR0 stays claimed.
+			 */
+			pci_release_region(pdev, 2);
 			err = cdna_probe_xen(ad);
 			if (err) {
 				/* Enabled and bus master it stays: the
 				 * hypervisor has it now.
 				 */
-				pci_release_regions(pdev);
+				pci_release_region(pdev, 0);
 				return err;
 			}
 			return 0;
