@@ -30,6 +30,8 @@
 #define CDNA_CTX_TIMEOUT_MS	2000
 /* Link state is polled: the NIC raises no interrupt for it. */
 #define CDNA_LINK_POLL_MS	1000
+/* PV: how often the watchdog looks for work no event announced. */
+#define CDNA_PV_WATCHDOG_MS	20
 /* PV: how long stop waits for the NIC to send what was posted. */
 #define CDNA_PV_TX_DRAIN_MS	1000
 
@@ -51,6 +53,7 @@ struct xenbus_device;
  * @irq: PV: the Linux irq of the context's event channel
  * @attached: PV: rings, context page and event channel are mapped and bound
  * @link_work: PV: link state poll (native mode polls per adapter)
+ * @watchdog: PV: schedules NAPI for work no event announced
  * @xdev: domU: the xenbus device
  */
 struct cdna_priv {
@@ -74,6 +77,7 @@ struct cdna_priv {
 	char irq_name[16];
 	bool attached;
 	struct delayed_work link_work;
+	struct timer_list watchdog;
 	struct xenbus_device *xdev;
 };
 

@@ -37,6 +37,7 @@ static const struct cdna_drv_stat cdna_drv_stats[] = {
 	CDNA_DRV_STAT(tx_copied),
 	CDNA_DRV_STAT(hcalls),
 	CDNA_DRV_STAT(hcall_errors),
+	CDNA_DRV_STAT(irq_missed),
 };
 
 /* The NIC's counters; 64-bit ones are a LO/HI register pair. */

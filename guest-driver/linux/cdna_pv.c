@@ -68,6 +68,25 @@ static irqreturn_t cdna_pv_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * The event channel is the hypervisor's to signal, and a lost event would
+ * stall the context for good (BQL waits for completions, RX for a refill):
+ * while up, a timer looks for work the NIC reported in the status page
+ * that no event announced, and schedules NAPI for it (irq_missed).
+ */
+static void cdna_pv_watchdog(struct timer_list *t)
+{
+	struct cdna_priv *priv = from_timer(priv, t, watchdog);
+	struct cdna_queue *q = &priv->q;
+
+	if (!READ_ONCE(priv->running))
+		return;
+	if (cdna_queue_has_work(q) && cdna_queue_irq(q))
+		cdna_queue_count_missed(q);
+	mod_timer(&priv->watchdog,
+		  jiffies + msecs_to_jiffies(CDNA_PV_WATCHDOG_MS));
+}
+
 /* Link state: CTX_STATUS in the context page, polled while up. */
 static void cdna_pv_link_work(struct work_struct *work)
 {
@@ -104,6 +123,8 @@ static int cdna_pv_open(struct net_device *ndev)
 	cdna_netdev_link_update(ndev);
 	schedule_delayed_work(&priv->link_work,
 			      msecs_to_jiffies(CDNA_LINK_POLL_MS));
+	mod_timer(&priv->watchdog,
+		  jiffies + msecs_to_jiffies(CDNA_PV_WATCHDOG_MS));
 	return 0;
 }
 
@@ -116,6 +137,7 @@ static int cdna_pv_stop(struct net_device *ndev)
 	netif_tx_disable(ndev);
 	netif_carrier_off(ndev);
 	WRITE_ONCE(priv->running, false);
+	del_timer_sync(&priv->watchdog);
 	napi_disable(&q->napi);
 	cdna_queue_irq_enable(q, false);
 	synchronize_irq(priv->irq);
@@ -261,6 +283,7 @@ struct net_device *cdna_pv_create(struct device *parent,
 	priv->hv = *hv;
 	priv->pv = true;
 	INIT_DELAYED_WORK(&priv->link_work, cdna_pv_link_work);
+	timer_setup(&priv->watchdog, cdna_pv_watchdog, 0);
 	cdna_queue_init(&priv->q, ndev, NULL, NULL, &cdna_pv_ops);
 
 	err = cdna_pv_attach(priv);

@@ -57,7 +57,13 @@ void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 		s->tx_copied = src->tx_copied;
 		s->hcalls = src->hcalls;
 		s->hcall_errors = src->hcall_errors;
+		s->irq_missed = src->irq_missed;
 	} while (u64_stats_fetch_retry(&src->syncp, start));
+}
+
+void cdna_queue_count_missed(struct cdna_queue *q)
+{
+	cdna_stat_inc(q, &q->stats.irq_missed);
 }
 
 void cdna_queue_count_hcall(struct cdna_queue *q, bool failed)
@@ -591,13 +597,24 @@ static int cdna_queue_poll(struct napi_struct *napi, int budget)
 /**
  * cdna_queue_irq - the interrupt vector named this context
  * @q: its queue
+ *
+ * Returns true when it scheduled NAPI (false: already scheduled, or
+ * disabled).
  */
-void cdna_queue_irq(struct cdna_queue *q)
+bool cdna_queue_irq(struct cdna_queue *q)
 {
-	if (napi_schedule_prep(&q->napi)) {
-		cdna_queue_irq_enable(q, false);
-		__napi_schedule(&q->napi);
-	}
+	if (!napi_schedule_prep(&q->napi))
+		return false;
+	cdna_queue_irq_enable(q, false);
+	__napi_schedule(&q->napi);
+	return true;
+}
+
+/* The NIC consumed something the data path has not looked at yet. */
+bool cdna_queue_has_work(struct cdna_queue *q)
+{
+	return le32_to_cpu(READ_ONCE(q->status->tx_cons)) != q->tx_clean ||
+	       le32_to_cpu(READ_ONCE(q->status->rx_cons)) != q->rx_next;
 }
 
 /* ---- setup and teardown ----------------------------------------------- */

@@ -83,6 +83,7 @@ struct cdna_queue_stats {
 	u64 tx_copied;		/* frames copied: a piece not in own RAM */
 	u64 hcalls;		/* ENQUEUE hypercalls (PV) */
 	u64 hcall_errors;	/* ENQUEUE refused in whole or part (PV) */
+	u64 irq_missed;		/* work found by the watchdog, not an event */
 	struct u64_stats_sync syncp;
 };
 
@@ -146,9 +147,11 @@ int cdna_queue_alloc_rx(struct cdna_queue *q);
 int cdna_queue_fill_rx(struct cdna_queue *q);
 void cdna_queue_free_bufs(struct cdna_queue *q);
 netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb);
-void cdna_queue_irq(struct cdna_queue *q);
+bool cdna_queue_irq(struct cdna_queue *q);
+bool cdna_queue_has_work(struct cdna_queue *q);
 void cdna_queue_irq_enable(struct cdna_queue *q, bool on);
 void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s);
 void cdna_queue_count_hcall(struct cdna_queue *q, bool failed);
+void cdna_queue_count_missed(struct cdna_queue *q);
 
 #endif /* CDNA_RING_H */
