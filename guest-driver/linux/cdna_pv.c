@@ -72,19 +72,22 @@ static irqreturn_t cdna_pv_interrupt(int irq, void *data)
  * The event channel is the hypervisor's to signal, and a lost event would
  * stall the context for good (BQL waits for completions, RX for a refill):
  * while up, a timer looks for work the NIC reported in the status page
- * that no event announced, and schedules NAPI for it (irq_missed).
+ * that no event announced, and schedules NAPI for it (irq_missed).  Having
+ * found some, it looks again at the next tick: events are being lost.
  */
 static void cdna_pv_watchdog(struct timer_list *t)
 {
 	struct cdna_priv *priv = from_timer(priv, t, watchdog);
 	struct cdna_queue *q = &priv->q;
+	bool missed;
 
 	if (!READ_ONCE(priv->running))
 		return;
-	if (cdna_queue_has_work(q) && cdna_queue_irq(q))
+	missed = cdna_queue_has_work(q) && cdna_queue_irq(q);
+	if (missed)
 		cdna_queue_count_missed(q);
-	mod_timer(&priv->watchdog,
-		  jiffies + msecs_to_jiffies(CDNA_PV_WATCHDOG_MS));
+	mod_timer(&priv->watchdog, jiffies + (missed ? 1 :
+		  msecs_to_jiffies(CDNA_PV_WATCHDOG_MS)));
 }
 
 /* Link state: CTX_STATUS in the context page, polled while up. */
