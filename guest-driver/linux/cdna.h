@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * cdna.h - the CDNA NIC's Linux driver, native mode: the host owns the NIC
- * (no hypervisor) and does the hypervisor's part itself: it writes the
- * management and hypervisor registers (BAR2 pages 0 and 1), the rings and
- * their sequence numbers.  One net_device per owned context, each with its
- * own MAC, because the NIC demultiplexes received frames by destination
- * MAC (like SR-IOV virtual functions).
+ * cdna.h - the CDNA NIC's Linux driver.  One net_device per owned context,
+ * each with its own MAC, because the NIC demultiplexes received frames by
+ * destination MAC (like SR-IOV virtual functions).  Three modes, chosen at
+ * run time (README.md):
+ *   native  no hypervisor: the host owns the NIC and does the hypervisor's
+ *           part itself (BAR2 pages 0 and 1, the rings, sequence numbers);
+ *   dom0    Xen with CDNA: the PCI device is dom0's, the hypervisor takes
+ *           BAR2 page 1 (REGISTER_NIC) and gives dom0 a context (ASSIGN),
+ *           which runs in PV mode;
+ *   domU    a Xen PV guest given a context by dom0 (xenbus device "cdna",
+ *           cdna_front.c), PV mode.
+ * PV mode (cdna_pv.c): the guest posts buffers with the ENQUEUE hypercall
+ * and reads rings and status through read-only mappings.
  */
 #ifndef CDNA_H
 #define CDNA_H
@@ -23,8 +30,13 @@
 #define CDNA_CTX_TIMEOUT_MS	2000
 /* Link state is polled: the NIC raises no interrupt for it. */
 #define CDNA_LINK_POLL_MS	1000
+/* PV: how often the watchdog looks for work no event announced. */
+#define CDNA_PV_WATCHDOG_MS	20
+/* PV: how long stop waits for the NIC to send what was posted. */
+#define CDNA_PV_TX_DRAIN_MS	1000
 
 struct cdna_adapter;
+struct xenbus_device;
 
 /**
  * struct cdna_priv - one context as a net_device (netdev_priv)
@@ -34,7 +46,15 @@ struct cdna_adapter;
  * @seq_base: sequence number of index 0, new at every enable
  * @ring_dma: bus addresses of the TX ring, RX ring and status page
  * @reset_work: restarts the context after a TX timeout
- * @running: the context is enabled on the NIC (between open and stop)
+ * @running: the context is enabled on the NIC (between open and stop);
+ *	PV: the interface is up
+ * @pv: PV mode: the hypervisor writes the rings (cdna_pv.c)
+ * @hv: PV: the context as the hypervisor gave it (ASSIGN, or xenstore)
+ * @irq: PV: the Linux irq of the context's event channel
+ * @attached: PV: rings, context page and event channel are mapped and bound
+ * @link_work: PV: link state poll (native mode polls per adapter)
+ * @watchdog: PV: schedules NAPI for work no event announced
+ * @xdev: domU: the xenbus device
  */
 struct cdna_priv {
 	struct cdna_queue q;
@@ -50,6 +70,15 @@ struct cdna_priv {
 	dma_addr_t status_dma;
 	struct work_struct reset_work;
 	bool running;
+
+	bool pv;
+	struct cdna_op_assign hv;
+	int irq;
+	char irq_name[16];
+	bool attached;
+	struct delayed_work link_work;
+	struct timer_list watchdog;
+	struct xenbus_device *xdev;
 };
 
 /**
@@ -59,11 +88,18 @@ struct cdna_priv {
  * @int_cons: entries of @intvec consumed
  * @owned: mask of the contexts this driver owns
  * @ndev: the net_device of each owned context
+ * @mgmt: BAR2 page 0, @hv: page 1 (native mode only: under Xen the
+ *	hypervisor's), @stats: page 2
+ * @xen: dom0 mode: the NIC is registered with the hypervisor
  */
 struct cdna_adapter {
 	struct pci_dev *pdev;
 	void __iomem *bar0;
 	void __iomem *bar2;
+	void __iomem *mgmt;
+	void __iomem *hv;
+	void __iomem *stats;
+	bool xen;
 	unsigned int hw_ctx;
 	unsigned int nr_ctx;
 	u32 fw_version;
@@ -81,22 +117,22 @@ struct cdna_adapter {
 
 static inline u32 cdna_mgmt_rd(struct cdna_adapter *ad, u32 off)
 {
-	return readl(ad->bar2 + CDNA_BAR2_MGMT + off);
+	return readl(ad->mgmt + off);
 }
 
 static inline void cdna_mgmt_wr(struct cdna_adapter *ad, u32 off, u32 val)
 {
-	writel(val, ad->bar2 + CDNA_BAR2_MGMT + off);
+	writel(val, ad->mgmt + off);
 }
 
 static inline u32 cdna_hv_rd(struct cdna_adapter *ad, u32 off)
 {
-	return readl(ad->bar2 + CDNA_BAR2_HV + off);
+	return readl(ad->hv + off);
 }
 
 static inline void cdna_hv_wr(struct cdna_adapter *ad, u32 off, u32 val)
 {
-	writel(val, ad->bar2 + CDNA_BAR2_HV + off);
+	writel(val, ad->hv + off);
 }
 
 static inline void __iomem *cdna_ctx_regs(struct cdna_adapter *ad,
@@ -109,6 +145,21 @@ static inline void __iomem *cdna_ctx_regs(struct cdna_adapter *ad,
 int cdna_netdev_create(struct cdna_adapter *ad, unsigned int ctx);
 void cdna_netdev_destroy(struct cdna_adapter *ad, unsigned int ctx);
 void cdna_netdev_link_update(struct net_device *ndev);
+void cdna_netdev_setup(struct net_device *ndev);
+netdev_tx_t cdna_start_xmit(struct sk_buff *skb, struct net_device *ndev);
+void cdna_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *st);
+
+/* cdna_pv.c */
+struct net_device *cdna_pv_create(struct device *parent,
+				  struct cdna_adapter *ad,
+				  const struct cdna_op_assign *hv);
+void cdna_pv_detach(struct net_device *ndev);
+void cdna_pv_destroy(struct net_device *ndev, bool revoked);
+bool cdna_pv_revoked(struct net_device *ndev);
+
+/* cdna_front.c */
+int cdna_front_register(void);
+void cdna_front_unregister(void);
 
 /* cdna_ethtool.c */
 void cdna_set_ethtool_ops(struct net_device *ndev);

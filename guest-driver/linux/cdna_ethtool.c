@@ -2,7 +2,8 @@
 /*
  * cdna_ethtool.c - ethtool -i (driver and firmware versions) and ethtool -S
  * (the driver's counters, then the NIC's per-context counters from BAR2
- * page 2) for one context.
+ * page 2) for one context.  A domU has no BAR2: no firmware version and no
+ * nic_* counters there.
  */
 #include <linux/ethtool.h>
 #include <linux/pci.h>
@@ -32,6 +33,11 @@ static const struct cdna_drv_stat cdna_drv_stats[] = {
 	CDNA_DRV_STAT(rx_dropped),
 	CDNA_DRV_STAT(bad_cons),
 	CDNA_DRV_STAT(polls),
+	CDNA_DRV_STAT(rx_foreign),
+	CDNA_DRV_STAT(tx_copied),
+	CDNA_DRV_STAT(hcalls),
+	CDNA_DRV_STAT(hcall_errors),
+	CDNA_DRV_STAT(irq_missed),
 };
 
 /* The NIC's counters; 64-bit ones are a LO/HI register pair. */
@@ -64,10 +70,16 @@ static void cdna_get_drvinfo(struct net_device *ndev,
 			     struct ethtool_drvinfo *info)
 {
 	struct cdna_priv *priv = netdev_priv(ndev);
-	u32 v = priv->ad->fw_version;
+	u32 v;
 
 	strscpy(info->driver, CDNA_DRV_NAME, sizeof(info->driver));
 	strscpy(info->version, CDNA_DRV_VERSION, sizeof(info->version));
+	if (!priv->ad) {
+		strscpy(info->bus_info, dev_name(ndev->dev.parent),
+			sizeof(info->bus_info));
+		return;
+	}
+	v = priv->ad->fw_version;
 	/* As cdna-image and the NIC model print it: major.minor.patch. */
 	snprintf(info->fw_version, sizeof(info->fw_version), "%u.%u.%u",
 		 CDNA_FW_VERSION_MAJOR(v), CDNA_FW_VERSION_MINOR(v),
@@ -76,11 +88,19 @@ static void cdna_get_drvinfo(struct net_device *ndev,
 		sizeof(info->bus_info));
 }
 
+/* The NIC's counters: where BAR2 page 2 is mapped (not in a domU). */
+static unsigned int cdna_nr_nic_stats(struct net_device *ndev)
+{
+	struct cdna_priv *priv = netdev_priv(ndev);
+
+	return priv->ad ? ARRAY_SIZE(cdna_nic_stats) : 0;
+}
+
 static int cdna_get_sset_count(struct net_device *ndev, int sset)
 {
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return ARRAY_SIZE(cdna_drv_stats) + ARRAY_SIZE(cdna_nic_stats);
+	return ARRAY_SIZE(cdna_drv_stats) + cdna_nr_nic_stats(ndev);
 }
 
 static void cdna_get_strings(struct net_device *ndev, u32 sset, u8 *data)
@@ -91,7 +111,7 @@ static void cdna_get_strings(struct net_device *ndev, u32 sset, u8 *data)
 		return;
 	for (i = 0; i < ARRAY_SIZE(cdna_drv_stats); i++, data += ETH_GSTRING_LEN)
 		memcpy(data, cdna_drv_stats[i].name, ETH_GSTRING_LEN);
-	for (i = 0; i < ARRAY_SIZE(cdna_nic_stats); i++, data += ETH_GSTRING_LEN)
+	for (i = 0; i < cdna_nr_nic_stats(ndev); i++, data += ETH_GSTRING_LEN)
 		memcpy(data, cdna_nic_stats[i].name, ETH_GSTRING_LEN);
 }
 
@@ -113,13 +133,16 @@ static void cdna_get_ethtool_stats(struct net_device *ndev,
 				   struct ethtool_stats *stats, u64 *data)
 {
 	struct cdna_priv *priv = netdev_priv(ndev);
-	void __iomem *base = priv->ad->bar2 + MGMT_STATS(priv->ctx);
 	struct cdna_queue_stats s;
+	void __iomem *base;
 	unsigned int i;
 
 	cdna_queue_get_stats(&priv->q, &s);
 	for (i = 0; i < ARRAY_SIZE(cdna_drv_stats); i++)
 		*data++ = *(u64 *)((u8 *)&s + cdna_drv_stats[i].off);
+	if (!priv->ad)
+		return;
+	base = priv->ad->stats + MGMT_STATS(priv->ctx) - CDNA_BAR2_STATS;
 	for (i = 0; i < ARRAY_SIZE(cdna_nic_stats); i++) {
 		const struct cdna_nic_stat *ns = &cdna_nic_stats[i];
 

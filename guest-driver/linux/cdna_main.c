@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * cdna_main.c - PCI side of the CDNA NIC driver, native mode: BARs,
- * firmware checks, the interrupt vector, MSI, probe and remove.
+ * cdna_main.c - PCI side of the CDNA NIC driver: BARs, firmware checks,
+ * probe and remove; in native mode also the interrupt vector and MSI.
+ *
+ * Under Xen (dom0) the driver first offers the NIC to the hypervisor
+ * (REGISTER_NIC): a Xen with CDNA takes BAR2 page 1 and the interrupt,
+ * and dom0 gets a context like any guest (ASSIGN), run in PV mode
+ * (cdna_pv.c).  A Xen without CDNA answers -ENOSYS and dom0 drives the NIC
+ * in native mode.  The module also registers the domU frontend
+ * (cdna_front.c).
  */
 #include <linux/dma-mapping.h>
 #include <linux/etherdevice.h>
@@ -10,7 +17,11 @@
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
 
+#include <asm/unaligned.h>
+#include <xen/xen.h>
+
 #include "cdna.h"
+#include "cdna_xen.h"
 
 static unsigned int contexts = 1;
 module_param(contexts, uint, 0444);
@@ -205,6 +216,167 @@ static void cdna_free_intvec(struct cdna_adapter *ad)
 	ad->intvec = NULL;
 }
 
+/* ---- dom0 under Xen with CDNA ----------------------------------------- */
+
+/*
+ * Tell the hypervisor where the NIC is, before BAR2 is mapped.  0 when it
+ * has it (now or from an earlier load), -CDNA_ENOSYS from a Xen without
+ * CDNA.
+ * In a PV dom0 the BAR addresses are machine addresses.
+ */
+static int cdna_xen_register(struct cdna_adapter *ad)
+{
+	struct pci_dev *pdev = ad->pdev;
+	struct cdna_op_register_nic op = {
+		.bar0 = pci_resource_start(pdev, 0),
+		.bar2 = pci_resource_start(pdev, 2),
+		.sbdf = pci_domain_nr(pdev->bus) << 16 |
+			pdev->bus->number << 8 | pdev->devfn,
+		.irq = 0,	/* Xen enables the MSI itself */
+	};
+	long rc = cdna_hcall(CDNA_OP_REGISTER_NIC, &op);
+
+	if (rc == -EBUSY) {
+		dev_info(&pdev->dev, "NIC already registered with the hypervisor\n");
+		return 0;
+	}
+	if (!rc)
+		dev_info(&pdev->dev, "NIC registered with the hypervisor: %u contexts\n",
+			 op.num_ctx);
+	return rc;
+}
+
+static long cdna_xen_revoke(struct cdna_adapter *ad, unsigned int ctx)
+{
+	struct cdna_op_revoke op = { .ctx = ctx };
+	long rc = cdna_hcall(CDNA_OP_REVOKE, &op);
+
+	if (rc)
+		dev_err(&ad->pdev->dev, "REVOKE of context %u: %ld\n", ctx, rc);
+	else
+		dev_info(&ad->pdev->dev, "context %u revoked: %u page references returned, NIC stopped in %u us\n",
+			 ctx, op.refs_returned, op.drain_us);
+	return rc;
+}
+
+/*
+ * dom0's context: the bridge's uplink for netback, so promiscuous and
+ * allowed any source MAC (only dom0 may ask for those), with the NIC's own
+ * MAC.  -EBUSY: a context already answers to that MAC, left by an earlier
+ * instance of this driver that did not revoke it: revoke it, try again.
+ */
+static int cdna_xen_assign(struct cdna_adapter *ad, struct cdna_op_assign *op)
+{
+	unsigned int c;
+	long rc;
+
+	memset(op, 0, sizeof(*op));
+	op->ctx = CDNA_CTX_ANY;
+	op->domid = 0;
+	ether_addr_copy(op->mac, ad->mac);
+	op->flags = CDNA_CTXF_PROMISC | CDNA_CTXF_ANY_SRC | CDNA_CTXF_BCAST |
+		    CDNA_CTXF_MCAST;
+	rc = cdna_hcall(CDNA_OP_ASSIGN, op);
+	if (rc != -EBUSY)
+		return rc;
+	for (c = 0; c < ad->hw_ctx; c++) {
+		u32 lo = cdna_mgmt_rd(ad, MGMT_CTX(c) + MGMT_CTX_MAC_LO);
+		u32 hi = cdna_mgmt_rd(ad, MGMT_CTX(c) + MGMT_CTX_MAC_HI);
+
+		if (lo == get_unaligned_le32(ad->mac) &&
+		    (hi & 0xffff) == get_unaligned_le16(ad->mac + 4)) {
+			dev_warn(&ad->pdev->dev, "context %u still has our MAC: revoking it\n",
+				 c);
+			if (cdna_xen_revoke(ad, c))
+				return -EBUSY;
+			op->ctx = CDNA_CTX_ANY;
+			return cdna_hcall(CDNA_OP_ASSIGN, op);
+		}
+	}
+	return rc;
+}
+
+/*
+ * dom0 mode: the hypervisor has the NIC.  Map BAR2 pages 0 (management)
+ * and 2 (counters) only, never page 1; no interrupt (Xen takes the MSI and
+ * signals the context's event channel).
+ */
+static int cdna_probe_xen(struct cdna_adapter *ad)
+{
+	struct pci_dev *pdev = ad->pdev;
+	struct device *dev = &pdev->dev;
+	struct cdna_op_assign hv;
+	struct net_device *ndev;
+	long rc;
+	int err;
+
+	ad->mgmt = pci_iomap_range(pdev, 2, CDNA_BAR2_MGMT, CDNA_PAGE_SIZE);
+	ad->stats = pci_iomap_range(pdev, 2, CDNA_BAR2_STATS, CDNA_PAGE_SIZE);
+	err = -ENOMEM;
+	if (!ad->mgmt || !ad->stats)
+		goto err_unmap;
+	err = cdna_check_firmware(ad);
+	if (err)
+		goto err_unmap;
+	ad->hw_ctx = min_t(u32, cdna_mgmt_rd(ad, MGMT_NUM_CTX), CDNA_NUM_CTX);
+	ad->fw_version = cdna_mgmt_rd(ad, MGMT_FW_VERSION);
+	cdna_read_mac(ad);
+	pci_set_master(pdev);
+
+	rc = cdna_xen_assign(ad, &hv);
+	if (rc) {
+		dev_err(dev, "ASSIGN of dom0's context: %ld\n", rc);
+		err = rc;
+		goto err_unmap;
+	}
+	ndev = cdna_pv_create(dev, ad, &hv);
+	if (IS_ERR(ndev)) {
+		err = PTR_ERR(ndev);
+		cdna_xen_revoke(ad, hv.ctx);
+		goto err_unmap;
+	}
+	ad->ndev[hv.ctx] = ndev;
+	ad->owned = BIT(hv.ctx);
+	dev_info(dev,
+		 "CDNA NIC under Xen, firmware %u.%u.%u, %u contexts, dom0 has context %u (PV), MAC %pM\n",
+		 CDNA_FW_VERSION_MAJOR(ad->fw_version),
+		 CDNA_FW_VERSION_MINOR(ad->fw_version),
+		 CDNA_FW_VERSION_PATCH(ad->fw_version), ad->hw_ctx, hv.ctx,
+		 ad->mac);
+	return 0;
+
+err_unmap:
+	if (ad->stats)
+		pci_iounmap(pdev, ad->stats);
+	if (ad->mgmt)
+		pci_iounmap(pdev, ad->mgmt);
+	return err;
+}
+
+/*
+ * The hypervisor keeps the NIC (other domains' contexts run on it): the
+ * device stays enabled and bus master; only dom0's context goes.
+ */
+static void cdna_remove_xen(struct cdna_adapter *ad)
+{
+	unsigned long owned = ad->owned;
+	unsigned int c;
+
+	for_each_set_bit(c, &owned, CDNA_NUM_CTX) {
+		struct net_device *ndev = ad->ndev[c];
+
+		cdna_pv_detach(ndev);
+		cdna_pv_destroy(ndev, !cdna_xen_revoke(ad, c));
+		ad->ndev[c] = NULL;
+	}
+	ad->owned = 0;
+	pci_iounmap(ad->pdev, ad->stats);
+	pci_iounmap(ad->pdev, ad->mgmt);
+	pci_release_region(ad->pdev, 0);
+}
+
+/* ---- probe and remove ------------------------------------------------ */
+
 static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
@@ -233,12 +405,43 @@ static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		err = -ENODEV;
 		goto err_release;
 	}
+
+	if (xen_initial_domain()) {
+		err = cdna_xen_register(ad);
+		if (!err) {
+			ad->xen = true;
+			/* BAR2 pages 0 and 2 are shared with dom0's cdnactl,
+			 * which maps them through sysfs: a kernel with
+			 * CONFIG_IO_STRICT_DEVMEM refuses that while a driver
+			 * holds the region.  BAR0 stays claimed.
+			 */
+			pci_release_region(pdev, 2);
+			err = cdna_probe_xen(ad);
+			if (err) {
+				/* Enabled and bus master it stays: the
+				 * hypervisor has it now.
+				 */
+				pci_release_region(pdev, 0);
+				return err;
+			}
+			return 0;
+		}
+		if (err != -CDNA_ENOSYS) {
+			dev_err(dev, "REGISTER_NIC: %d\n", err);
+			goto err_release;
+		}
+		dev_warn(dev, "Xen without CDNA (REGISTER_NIC: -ENOSYS): native mode, dom0 drives the NIC itself\n");
+	}
+
 	ad->bar0 = pci_iomap(pdev, 0, 0);
 	ad->bar2 = pci_iomap(pdev, 2, 0);
 	if (!ad->bar0 || !ad->bar2) {
 		err = -ENOMEM;
 		goto err_unmap;
 	}
+	ad->mgmt = ad->bar2 + CDNA_BAR2_MGMT;
+	ad->hv = ad->bar2 + CDNA_BAR2_HV;
+	ad->stats = ad->bar2 + CDNA_BAR2_STATS;
 
 	err = cdna_check_firmware(ad);
 	if (err)
@@ -326,6 +529,10 @@ static void cdna_remove(struct pci_dev *pdev)
 	struct cdna_adapter *ad = pci_get_drvdata(pdev);
 	unsigned int c;
 
+	if (ad->xen) {
+		cdna_remove_xen(ad);
+		return;
+	}
 	cancel_delayed_work_sync(&ad->link_work);
 	/* Each context is revoked and drained before its memory goes. */
 	for (c = ad->nr_ctx; c--; )
@@ -352,7 +559,7 @@ static void cdna_shutdown(struct pci_dev *pdev)
 
 	cancel_delayed_work_sync(&ad->link_work);
 	rtnl_lock();
-	for (c = 0; c < ad->nr_ctx; c++) {
+	for (c = 0; c < CDNA_NUM_CTX; c++) {
 		if (!ad->ndev[c])
 			continue;
 		netif_device_detach(ad->ndev[c]);
@@ -362,6 +569,9 @@ static void cdna_shutdown(struct pci_dev *pdev)
 		}
 	}
 	rtnl_unlock();
+	/* Under Xen the hypervisor owns the vector and bus mastering. */
+	if (ad->xen)
+		return;
 	cdna_hv_wr(ad, HV_INTVEC_LO, 0);
 	cdna_hv_wr(ad, HV_INTVEC_HI, 0);
 	pci_clear_master(pdev);
@@ -381,8 +591,27 @@ static struct pci_driver cdna_pci_driver = {
 	.remove = cdna_remove,
 	.shutdown = cdna_shutdown,
 };
-module_pci_driver(cdna_pci_driver);
 
-MODULE_DESCRIPTION("CDNA concurrent direct network access NIC (native mode)");
+static int __init cdna_init(void)
+{
+	int err = pci_register_driver(&cdna_pci_driver);
+
+	if (err)
+		return err;
+	err = cdna_front_register();
+	if (err)
+		pci_unregister_driver(&cdna_pci_driver);
+	return err;
+}
+module_init(cdna_init);
+
+static void __exit cdna_exit(void)
+{
+	cdna_front_unregister();
+	pci_unregister_driver(&cdna_pci_driver);
+}
+module_exit(cdna_exit);
+
+MODULE_DESCRIPTION("CDNA concurrent direct network access NIC (native, dom0 and PV domU modes)");
 MODULE_LICENSE("Dual MIT/GPL");
 MODULE_VERSION(CDNA_DRV_VERSION);

@@ -18,21 +18,15 @@
  * index; the NIC reads them after the doorbell (writel orders the stores
  * before it).  The PV mode's post is the ENQUEUE hypercall instead.
  */
-static int cdna_native_post(struct cdna_queue *q, unsigned int ring,
-			    const struct cdna_guest_buf *bufs, unsigned int n)
+static unsigned int cdna_native_post(struct cdna_queue *q, unsigned int ring,
+				     u32 prod, const struct cdna_guest_buf *bufs,
+				     unsigned int n)
 {
 	struct cdna_priv *priv = container_of(q, struct cdna_priv, q);
 	struct cdna_desc *base;
 	unsigned int i;
-	u32 prod;
 
-	if (ring == CDNA_RING_TX) {
-		base = q->tx_ring;
-		prod = q->tx_prod;
-	} else {
-		base = q->rx_ring;
-		prod = q->rx_prod;
-	}
+	base = ring == CDNA_RING_TX ? q->tx_ring : q->rx_ring;
 	for (i = 0; i < n; i++, prod++) {
 		struct cdna_desc *d = &base[prod % CDNA_RING_SLOTS];
 
@@ -41,7 +35,7 @@ static int cdna_native_post(struct cdna_queue *q, unsigned int ring,
 		d->flags = bufs[i].flags;
 		d->seq = cpu_to_le32(priv->seq_base + prod);
 	}
-	return 0;
+	return n;
 }
 
 static const struct cdna_post_ops cdna_native_ops = {
@@ -66,7 +60,7 @@ static int cdna_ctx_revoke(struct cdna_priv *priv)
 	int err;
 
 	cdna_hv_wr(ad, HV_CTX(priv->ctx) + HV_CTX_CTRL, CDNA_CTX_CTRL_REVOKE);
-	err = readl_poll_timeout(ad->bar2 + CDNA_BAR2_HV + HV_CTX(priv->ctx) +
+	err = readl_poll_timeout(ad->hv + HV_CTX(priv->ctx) +
 				 HV_CTX_STATE, state,
 				 state != CDNA_CTX_STATE_RUNNING, 1000,
 				 CDNA_CTX_TIMEOUT_MS * 1000);
@@ -137,7 +131,7 @@ static int cdna_ctx_enable(struct cdna_priv *priv)
 	/* The firmware answers a refused enable (misaligned rings) with
 	 * STOPPED; DISABLED and an earlier STOPPED both read "not yet".
 	 */
-	err = readl_poll_timeout(ad->bar2 + CDNA_BAR2_HV + HV_CTX(priv->ctx) +
+	err = readl_poll_timeout(ad->hv + HV_CTX(priv->ctx) +
 				 HV_CTX_STATE, state,
 				 state == CDNA_CTX_STATE_RUNNING, 1000,
 				 CDNA_CTX_TIMEOUT_MS * 1000);
@@ -234,15 +228,14 @@ static int cdna_stop(struct net_device *ndev)
 	return 0;
 }
 
-static netdev_tx_t cdna_start_xmit(struct sk_buff *skb, struct net_device *ndev)
+netdev_tx_t cdna_start_xmit(struct sk_buff *skb, struct net_device *ndev)
 {
 	struct cdna_priv *priv = netdev_priv(ndev);
 
 	return cdna_queue_xmit(&priv->q, skb);
 }
 
-static void cdna_get_stats64(struct net_device *ndev,
-			     struct rtnl_link_stats64 *st)
+void cdna_get_stats64(struct net_device *ndev, struct rtnl_link_stats64 *st)
 {
 	struct cdna_priv *priv = netdev_priv(ndev);
 	struct cdna_queue_stats s;
@@ -252,7 +245,8 @@ static void cdna_get_stats64(struct net_device *ndev,
 	st->rx_bytes = s.rx_bytes;
 	st->tx_packets = s.tx_packets;
 	st->tx_bytes = s.tx_bytes;
-	st->rx_errors = s.rx_errors + s.rx_length_errors + s.rx_not_done;
+	st->rx_errors = s.rx_errors + s.rx_length_errors + s.rx_not_done +
+			s.rx_foreign;
 	st->rx_length_errors = s.rx_length_errors;
 	st->rx_dropped = s.rx_dropped;
 	st->tx_dropped = s.tx_dropped;
@@ -321,6 +315,21 @@ static void cdna_free_rings(struct cdna_priv *priv)
 				  priv->tx_ring_dma);
 }
 
+/* What every mode's net_device has in common. */
+void cdna_netdev_setup(struct net_device *ndev)
+{
+	cdna_set_ethtool_ops(ndev);
+	ndev->watchdog_timeo = 5 * HZ;
+	ndev->min_mtu = ETH_MIN_MTU;
+	ndev->max_mtu = CDNA_MTU;
+	/* Scatter-gather up to CDNA_MAX_FRAGS buffers a frame (xmit
+	 * linearizes beyond); no checksum or segmentation offload.
+	 */
+	ndev->hw_features = NETIF_F_SG;
+	ndev->features = NETIF_F_SG;
+	netif_carrier_off(ndev);
+}
+
 int cdna_netdev_create(struct cdna_adapter *ad, unsigned int ctx)
 {
 	struct net_device *ndev;
@@ -369,16 +378,7 @@ int cdna_netdev_create(struct cdna_adapter *ad, unsigned int ctx)
 	eth_hw_addr_set(ndev, mac);
 	ndev->dev_port = ctx;
 	ndev->netdev_ops = &cdna_netdev_ops;
-	cdna_set_ethtool_ops(ndev);
-	ndev->watchdog_timeo = 5 * HZ;
-	ndev->min_mtu = ETH_MIN_MTU;
-	ndev->max_mtu = CDNA_MTU;
-	/* Scatter-gather up to CDNA_MAX_FRAGS buffers a frame (xmit
-	 * linearizes beyond); no checksum or segmentation offload.
-	 */
-	ndev->hw_features = NETIF_F_SG;
-	ndev->features = NETIF_F_SG;
-	netif_carrier_off(ndev);
+	cdna_netdev_setup(ndev);
 
 	err = register_netdev(ndev);
 	if (err)

@@ -15,6 +15,7 @@
 #include <linux/skbuff.h>
 
 #include "cdna_ring.h"
+#include "cdna_xen.h"
 
 #define CDNA_SLOT(i)	((i) % CDNA_RING_SLOTS)
 
@@ -52,12 +53,32 @@ void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 		s->rx_dropped = src->rx_dropped;
 		s->bad_cons = src->bad_cons;
 		s->polls = src->polls;
+		s->rx_foreign = src->rx_foreign;
+		s->tx_copied = src->tx_copied;
+		s->hcalls = src->hcalls;
+		s->hcall_errors = src->hcall_errors;
+		s->irq_missed = src->irq_missed;
 	} while (u64_stats_fetch_retry(&src->syncp, start));
 }
 
+void cdna_queue_count_missed(struct cdna_queue *q)
+{
+	cdna_stat_inc(q, &q->stats.irq_missed);
+}
+
+void cdna_queue_count_hcall(struct cdna_queue *q, bool failed)
+{
+	u64_stats_update_begin(&q->stats.syncp);
+	q->stats.hcalls++;
+	if (failed)
+		q->stats.hcall_errors++;
+	u64_stats_update_end(&q->stats.syncp);
+}
+
+/* Free slots, counting those the frames waiting in tx_batch will take. */
 static u32 cdna_tx_free(const struct cdna_queue *q)
 {
-	return CDNA_RING_SLOTS - (q->tx_prod - q->tx_clean);
+	return CDNA_RING_SLOTS - (q->tx_prod + q->tx_batch_n - q->tx_clean);
 }
 
 static u32 cdna_rx_buf_off(u32 slot)
@@ -121,13 +142,68 @@ static bool cdna_tx_split(struct cdna_guest_buf *bufs, unsigned int *n,
 }
 
 /*
+ * PV mode: describe @len bytes from @off in @page (and the pages after it:
+ * a linear skb head or a compound page) by machine address, one buffer per
+ * page, since frames that follow in pseudo-physical memory need not in
+ * machine memory.  -EXDEV: a page that is not ours (the caller copies).
+ */
+static int cdna_tx_pv_piece(struct cdna_guest_buf *bufs, unsigned int *n,
+			    struct page *page, unsigned int off, u32 len)
+{
+	page = nth_page(page, off / PAGE_SIZE);
+	off %= PAGE_SIZE;
+	while (len) {
+		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
+		u64 maddr;
+
+		if (*n == CDNA_MAX_FRAGS)
+			return -E2BIG;
+		if (!cdna_xen_maddr(page, off, &maddr))
+			return -EXDEV;
+		bufs[*n].addr = cpu_to_le64(maddr);
+		bufs[*n].len = cpu_to_le16(chunk);
+		bufs[*n].flags = 0;
+		bufs[*n].pad = 0;
+		(*n)++;
+		len -= chunk;
+		off = 0;
+		page = nth_page(page, 1);
+	}
+	return 0;
+}
+
+static int cdna_tx_pv_map(struct sk_buff *skb, struct cdna_guest_buf *bufs)
+{
+	unsigned int n = 0, i;
+	int err = 0;
+
+	if (skb_headlen(skb))
+		err = cdna_tx_pv_piece(bufs, &n, virt_to_page(skb->data),
+				       offset_in_page(skb->data),
+				       skb_headlen(skb));
+	for (i = 0; !err && i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		err = cdna_tx_pv_piece(bufs, &n, skb_frag_page(frag),
+				       skb_frag_off(frag), skb_frag_size(frag));
+	}
+	if (err)
+		return err;
+	if (!n)
+		return -EINVAL;
+	bufs[n - 1].flags = cpu_to_le16(CDNA_DESC_EOP);
+	return n;
+}
+
+/*
  * Map @skb and describe it in @bufs.  Each mapping is recorded in the slot
- * of its first buffer, counted from the producer index.  Returns the number
- * of buffers, -E2BIG if the frame needs more than CDNA_MAX_FRAGS (nothing
- * stays mapped), or -ENOMEM.
+ * of its first buffer, counted from @base, the index of the frame's first
+ * buffer.  Returns the number of buffers, -E2BIG if the frame needs more
+ * than CDNA_MAX_FRAGS (nothing stays mapped), -EXDEV if a piece is not in
+ * this domain's memory (PV), or -ENOMEM.
  */
 static int cdna_tx_map(struct cdna_queue *q, struct sk_buff *skb,
-		       struct cdna_guest_buf *bufs)
+		       struct cdna_guest_buf *bufs, u32 base)
 {
 	unsigned int nr_frags = skb_shinfo(skb)->nr_frags;
 	unsigned int n = 0, i, first;
@@ -139,13 +215,15 @@ static int cdna_tx_map(struct cdna_queue *q, struct sk_buff *skb,
 	/* Cheap early answer: each piece needs at least one buffer. */
 	if (nr_frags + 1 > CDNA_MAX_FRAGS)
 		return -E2BIG;
+	if (!q->dmadev)
+		return cdna_tx_pv_map(skb, bufs);
 
 	len = skb_headlen(skb);
 	if (len) {
 		dma = dma_map_single(q->dmadev, skb->data, len, DMA_TO_DEVICE);
 		if (dma_mapping_error(q->dmadev, dma))
 			return -ENOMEM;
-		s = &q->tx_slot[CDNA_SLOT(q->tx_prod)];
+		s = &q->tx_slot[CDNA_SLOT(base)];
 		s->dma = dma;
 		s->map_len = len;
 		s->map_page = false;
@@ -166,7 +244,7 @@ static int cdna_tx_map(struct cdna_queue *q, struct sk_buff *skb,
 			goto unwind;
 		}
 		first = n;
-		s = &q->tx_slot[CDNA_SLOT(q->tx_prod + first)];
+		s = &q->tx_slot[CDNA_SLOT(base + first)];
 		s->dma = dma;
 		s->map_len = len;
 		s->map_page = true;
@@ -180,8 +258,80 @@ static int cdna_tx_map(struct cdna_queue *q, struct sk_buff *skb,
 
 unwind:
 	for (i = 0; i < CDNA_MAX_FRAGS; i++)
-		cdna_tx_unmap_slot(q, &q->tx_slot[CDNA_SLOT(q->tx_prod + i)]);
+		cdna_tx_unmap_slot(q, &q->tx_slot[CDNA_SLOT(base + i)]);
 	return err;
+}
+
+/* A frame in the ring: its skb is freed when the NIC has consumed it. */
+static void cdna_tx_commit(struct cdna_queue *q, struct sk_buff *skb,
+			   unsigned int slots)
+{
+	q->tx_slot[CDNA_SLOT(q->tx_prod + slots - 1)].skb = skb;
+	q->tx_prod += slots;
+	/* BQL counts it before the doorbell lets the NIC complete it. */
+	netdev_tx_sent_queue(netdev_get_tx_queue(q->ndev, 0), skb->len);
+}
+
+/*
+ * The hypervisor took the first @k buffers of a frame and refused the next
+ * (hcall.h): those are in the ring as an open frame, and whatever comes
+ * next would be appended to it.  End it with a buffer from our own zeroed
+ * page carrying EOP (the NIC then sends a frame with a zeroed tail, which
+ * the receiver's checksums drop).  The counter is the post op's.
+ */
+static void cdna_tx_terminate(struct cdna_queue *q, struct sk_buff *skb,
+			      const struct cdna_guest_buf *bufs,
+			      unsigned int k)
+{
+	struct cdna_guest_buf pad = {
+		.addr = cpu_to_le64(q->tx_pad_addr),
+		.flags = cpu_to_le16(CDNA_DESC_EOP),
+	};
+	u32 open = 0, i;
+
+	for (i = 0; i < k; i++)
+		open += le16_to_cpu(bufs[i].len);
+	pad.len = cpu_to_le16(open < CDNA_MIN_FRAME ? CDNA_MIN_FRAME - open : 1);
+	if (q->tx_pad && q->ops->post(q, CDNA_RING_TX, q->tx_prod + k, &pad, 1))
+		k++;
+	cdna_tx_commit(q, skb, k);
+}
+
+/*
+ * Post the frames taken since the last doorbell (one ENQUEUE in PV mode),
+ * then ring it.  Frames after a refused buffer are dropped; they were not
+ * counted for BQL yet.
+ */
+static void cdna_tx_flush(struct cdna_queue *q)
+{
+	u32 base = q->tx_prod;
+	unsigned int done, f, i = 0, k;
+
+	if (!q->tx_batch_n)
+		return;
+	done = q->ops->post(q, CDNA_RING_TX, base, q->tx_batch, q->tx_batch_n);
+	for (f = 0; f < q->tx_batch_frames; f++) {
+		struct sk_buff *skb = q->tx_batch_skb[f];
+		unsigned int nb = q->tx_batch_bufs[f];
+
+		if (i + nb <= done) {
+			cdna_tx_commit(q, skb, nb);
+			if (nb > 1)
+				cdna_stat_inc(q, &q->stats.tx_multi_buf);
+		} else if (i < done) {
+			cdna_tx_terminate(q, skb, &q->tx_batch[i], done - i);
+		} else {
+			for (k = 0; k < nb; k++)
+				cdna_tx_unmap_slot(q,
+						   &q->tx_slot[CDNA_SLOT(base + i + k)]);
+			cdna_stat_inc(q, &q->stats.tx_dropped);
+			dev_kfree_skb_any(skb);
+		}
+		i += nb;
+	}
+	q->tx_batch_n = 0;
+	q->tx_batch_frames = 0;
+	writel(q->tx_prod, q->regs + CTX_TX_PROD);
 }
 
 /**
@@ -189,14 +339,16 @@ unwind:
  * @q: the context's queue
  * @skb: the frame, at most CDNA_MAX_FRAME bytes
  *
- * Called with the TX queue's xmit lock held: tx_prod is ours alone.
+ * Called with the TX queue's xmit lock held: tx_prod and tx_batch are ours
+ * alone.  Frames gather in tx_batch while the stack has more to send
+ * (xmit_more); the last of a burst posts them all and rings the doorbell.
  */
 netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->ndev, 0);
-	struct cdna_guest_buf bufs[CDNA_MAX_FRAGS];
+	struct cdna_guest_buf *bufs;
 	unsigned int len = skb->len;
-	int n, err;
+	int n;
 
 	if (unlikely(len < CDNA_MIN_FRAME || len > CDNA_MAX_FRAME))
 		goto drop;
@@ -207,36 +359,33 @@ netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 		 */
 		netif_tx_stop_queue(txq);
 		cdna_stat_inc(q, &q->stats.tx_busy);
+		cdna_tx_flush(q);
 		return NETDEV_TX_BUSY;
 	}
+	if (q->tx_batch_n + CDNA_MAX_FRAGS > CDNA_ENQUEUE_MAX ||
+	    q->tx_batch_frames == CDNA_ENQUEUE_MAX)
+		cdna_tx_flush(q);
 
-	n = cdna_tx_map(q, skb, bufs);
-	if (n == -E2BIG) {
-		/* More pieces than the NIC takes for one frame: copy it flat.
-		 * A linear frame of at most 1518 bytes spans at most two
-		 * pages, so this cannot fail the same way again.
+	bufs = &q->tx_batch[q->tx_batch_n];
+	n = cdna_tx_map(q, skb, bufs, q->tx_prod + q->tx_batch_n);
+	if (n == -E2BIG || n == -EXDEV) {
+		/* More pieces than the NIC takes for one frame, or a piece in
+		 * memory that is not ours (PV: netback's granted-in pages):
+		 * copy it flat into a new head of our own.  A linear frame of
+		 * at most 1518 bytes spans at most two pages, so this cannot
+		 * fail the same way again.
 		 */
 		if (skb_linearize(skb))
 			goto drop;
-		cdna_stat_inc(q, &q->stats.tx_linearized);
-		n = cdna_tx_map(q, skb, bufs);
+		cdna_stat_inc(q, n == -E2BIG ? &q->stats.tx_linearized :
+				 &q->stats.tx_copied);
+		n = cdna_tx_map(q, skb, bufs, q->tx_prod + q->tx_batch_n);
 	}
 	if (n < 0)
 		goto drop;
-
-	err = q->ops->post(q, CDNA_RING_TX, bufs, n);
-	if (unlikely(err)) {
-		int i;
-
-		for (i = 0; i < n; i++)
-			cdna_tx_unmap_slot(q,
-					   &q->tx_slot[CDNA_SLOT(q->tx_prod + i)]);
-		goto drop;
-	}
-	q->tx_slot[CDNA_SLOT(q->tx_prod + n - 1)].skb = skb;
-	q->tx_prod += n;
-	if (n > 1)
-		cdna_stat_inc(q, &q->stats.tx_multi_buf);
+	q->tx_batch_skb[q->tx_batch_frames] = skb;
+	q->tx_batch_bufs[q->tx_batch_frames++] = n;
+	q->tx_batch_n += n;
 	skb_tx_timestamp(skb);
 
 	/* Stop before the ring can be too full for a maximal frame. */
@@ -251,17 +400,17 @@ netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 			netif_tx_start_queue(txq);
 	}
 
-	/* BQL; and with more frames coming, one doorbell covers them all. */
-	if (__netdev_tx_sent_queue(txq, len, netdev_xmit_more()))
-		writel(q->tx_prod, q->regs + CTX_TX_PROD);
+	/* A stopped queue gets no next frame to end the burst: post now. */
+	if (!netdev_xmit_more() || netif_xmit_stopped(txq))
+		cdna_tx_flush(q);
 	return NETDEV_TX_OK;
 
 drop:
 	cdna_stat_inc(q, &q->stats.tx_dropped);
 	dev_kfree_skb_any(skb);
-	/* A frame dropped last in a batch must still ring for the others. */
+	/* A frame dropped last in a burst must still post the others. */
 	if (!netdev_xmit_more())
-		writel(q->tx_prod, q->regs + CTX_TX_PROD);
+		cdna_tx_flush(q);
 	return NETDEV_TX_OK;
 }
 
@@ -339,12 +488,14 @@ int cdna_queue_fill_rx(struct cdna_queue *q)
 			q->rx_post[i].flags = 0;
 			q->rx_post[i].pad = 0;
 		}
-		err = q->ops->post(q, CDNA_RING_RX, q->rx_post, n);
-		if (err)
+		i = q->ops->post(q, CDNA_RING_RX, q->rx_prod, q->rx_post, n);
+		q->rx_prod += i;
+		posted += i;
+		want -= i;
+		if (i < n) {
+			err = -EIO;
 			break;
-		q->rx_prod += n;
-		posted += n;
-		want -= n;
+		}
 	}
 	if (posted)
 		writel(q->rx_prod, q->regs + CTX_RX_PROD);
@@ -358,13 +509,15 @@ static void cdna_rx_one(struct cdna_queue *q, u32 slot, u16 len)
 	u32 off = cdna_rx_buf_off(slot);
 	struct sk_buff *skb;
 
-	dma_sync_single_range_for_cpu(q->dmadev, page_dma, off, len,
-				      DMA_FROM_DEVICE);
+	if (q->dmadev)
+		dma_sync_single_range_for_cpu(q->dmadev, page_dma, off, len,
+					      DMA_FROM_DEVICE);
 	skb = napi_alloc_skb(&q->napi, len);
 	if (skb)
 		skb_put_data(skb, cdna_rx_buf_va(q, slot), len);
-	dma_sync_single_range_for_device(q->dmadev, page_dma, off, len,
-					 DMA_FROM_DEVICE);
+	if (q->dmadev)
+		dma_sync_single_range_for_device(q->dmadev, page_dma, off, len,
+						 DMA_FROM_DEVICE);
 	if (unlikely(!skb)) {
 		cdna_stat_inc(q, &q->stats.rx_dropped);
 		return;
@@ -399,7 +552,14 @@ static int cdna_rx(struct cdna_queue *q, int budget)
 		u16 flags = le16_to_cpu(READ_ONCE(d->flags));
 		u16 len = le16_to_cpu(READ_ONCE(d->len));
 
-		if (unlikely(!(flags & CDNA_DESC_DONE)))
+		/* The slot names a buffer this queue did not post (what an
+		 * earlier instance of the driver left in a PV ring): the
+		 * frame is not ours to read.
+		 */
+		if (unlikely(le64_to_cpu(READ_ONCE(d->addr)) !=
+			     cdna_rx_buf_dma(q, slot)))
+			cdna_stat_inc(q, &q->stats.rx_foreign);
+		else if (unlikely(!(flags & CDNA_DESC_DONE)))
 			cdna_stat_inc(q, &q->stats.rx_not_done);
 		else if (unlikely(flags & CDNA_DESC_ERR))
 			cdna_stat_inc(q, &q->stats.rx_errors);
@@ -437,13 +597,24 @@ static int cdna_queue_poll(struct napi_struct *napi, int budget)
 /**
  * cdna_queue_irq - the interrupt vector named this context
  * @q: its queue
+ *
+ * Returns true when it scheduled NAPI (false: already scheduled, or
+ * disabled).
  */
-void cdna_queue_irq(struct cdna_queue *q)
+bool cdna_queue_irq(struct cdna_queue *q)
 {
-	if (napi_schedule_prep(&q->napi)) {
-		cdna_queue_irq_enable(q, false);
-		__napi_schedule(&q->napi);
-	}
+	if (!napi_schedule_prep(&q->napi))
+		return false;
+	cdna_queue_irq_enable(q, false);
+	__napi_schedule(&q->napi);
+	return true;
+}
+
+/* The NIC consumed something the data path has not looked at yet. */
+bool cdna_queue_has_work(struct cdna_queue *q)
+{
+	return le32_to_cpu(READ_ONCE(q->status->tx_cons)) != q->tx_clean ||
+	       le32_to_cpu(READ_ONCE(q->status->rx_cons)) != q->rx_next;
 }
 
 /* ---- setup and teardown ----------------------------------------------- */
@@ -468,7 +639,56 @@ void cdna_queue_reset(struct cdna_queue *q)
 	q->rx_prod = 0;
 	q->rx_next = 0;
 	memset(q->tx_slot, 0, sizeof(q->tx_slot));
+	q->tx_batch_n = 0;
+	q->tx_batch_frames = 0;
 	netdev_tx_reset_queue(netdev_get_tx_queue(q->ndev, 0));
+}
+
+/**
+ * cdna_queue_resume - take over rings a hypervisor already runs (PV)
+ * @q: the queue
+ * @tx_prod: TX producer index, as the hypervisor says (QUERY)
+ * @tx_cons: TX consumer index, as the NIC last wrote it
+ * @rx_prod: RX producer index
+ * @rx_cons: RX consumer index
+ *
+ * A context is assigned with indexes at 0, but a driver loaded again finds
+ * them where the last one left them.  Slots between a consumer and its
+ * producer hold an earlier driver's buffers: TX ones complete with no skb,
+ * RX ones are dropped (rx_foreign).  A consumer index out of range is not
+ * believed.
+ */
+void cdna_queue_resume(struct cdna_queue *q, u32 tx_prod, u32 tx_cons,
+		       u32 rx_prod, u32 rx_cons)
+{
+	cdna_queue_reset(q);
+	q->tx_prod = tx_prod;
+	q->tx_clean = tx_prod - tx_cons <= CDNA_RING_SLOTS ? tx_cons : tx_prod;
+	q->rx_prod = rx_prod;
+	q->rx_next = rx_prod - rx_cons <= CDNA_RING_SLOTS ? rx_cons : rx_prod;
+}
+
+/*
+ * PV: a context keeps running while its interface is down, and the NIC
+ * fills the posted buffers meanwhile.  Open hands those slots back without
+ * delivering what arrived while the interface was down.
+ */
+void cdna_queue_rx_discard(struct cdna_queue *q)
+{
+	u32 cons = le32_to_cpu(READ_ONCE(q->status->rx_cons));
+
+	if (cons - q->rx_next <= q->rx_prod - q->rx_next)
+		q->rx_next = cons;
+}
+
+/**
+ * cdna_queue_tx_idle - reclaim what was sent; true when nothing is left
+ * @q: the queue, with NAPI disabled and the TX queue stopped
+ */
+bool cdna_queue_tx_idle(struct cdna_queue *q)
+{
+	cdna_tx_clean(q, 0);
+	return q->tx_clean == q->tx_prod;
 }
 
 int cdna_queue_alloc_rx(struct cdna_queue *q)
@@ -478,17 +698,32 @@ int cdna_queue_alloc_rx(struct cdna_queue *q)
 	for (i = 0; i < CDNA_RX_PAGES; i++) {
 		struct page *page = dev_alloc_page();
 		dma_addr_t dma;
+		u64 maddr;
 
 		if (!page)
 			goto fail;
-		dma = dma_map_page(q->dmadev, page, 0, CDNA_PAGE_SIZE,
-				   DMA_FROM_DEVICE);
-		if (dma_mapping_error(q->dmadev, dma)) {
-			__free_page(page);
-			goto fail;
+		if (!q->dmadev) {
+			/* PV: the hypervisor vets the machine frame. */
+			if (!cdna_xen_maddr(page, 0, &maddr)) {
+				__free_page(page);
+				goto fail;
+			}
+			dma = maddr;
+		} else {
+			dma = dma_map_page(q->dmadev, page, 0, CDNA_PAGE_SIZE,
+					   DMA_FROM_DEVICE);
+			if (dma_mapping_error(q->dmadev, dma)) {
+				__free_page(page);
+				goto fail;
+			}
 		}
 		q->rx_page[i] = page;
 		q->rx_page_dma[i] = dma;
+	}
+	if (!q->dmadev) {
+		q->tx_pad = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!q->tx_pad || !cdna_xen_maddr(q->tx_pad, 0, &q->tx_pad_addr))
+			goto fail;
 	}
 	return 0;
 
@@ -509,6 +744,10 @@ void cdna_queue_free_bufs(struct cdna_queue *q)
 {
 	unsigned int i;
 
+	for (i = 0; i < q->tx_batch_frames; i++)
+		dev_kfree_skb_any(q->tx_batch_skb[i]);
+	q->tx_batch_n = 0;
+	q->tx_batch_frames = 0;
 	for (i = 0; i < CDNA_RING_SLOTS; i++) {
 		struct cdna_tx_slot *s = &q->tx_slot[i];
 
@@ -524,9 +763,14 @@ void cdna_queue_free_bufs(struct cdna_queue *q)
 	for (i = 0; i < CDNA_RX_PAGES; i++) {
 		if (!q->rx_page[i])
 			continue;
-		dma_unmap_page(q->dmadev, q->rx_page_dma[i], CDNA_PAGE_SIZE,
-			       DMA_FROM_DEVICE);
+		if (q->dmadev)
+			dma_unmap_page(q->dmadev, q->rx_page_dma[i],
+				       CDNA_PAGE_SIZE, DMA_FROM_DEVICE);
 		__free_page(q->rx_page[i]);
 		q->rx_page[i] = NULL;
+	}
+	if (q->tx_pad) {
+		__free_page(q->tx_pad);
+		q->tx_pad = NULL;
 	}
 }

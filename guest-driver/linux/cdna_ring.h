@@ -5,12 +5,15 @@
  *
  * This code does not know who writes the descriptors.  In native mode (no
  * hypervisor) the driver writes them itself, with the sequence number the
- * NIC checks; in PV mode (a later mode) only the hypervisor may write the
+ * NIC checks; in PV mode (cdna_pv.c) only the hypervisor may write the
  * rings and the driver hands it buffers with the ENQUEUE hypercall
  * (include/cdna/hcall.h).  That single step is cdna_post_ops::post; the
  * buffers it takes are struct cdna_guest_buf, the hypercall's own format,
- * so a PV implementation passes them on unchanged.  Everything else, down
- * to the doorbell write, is the same in both modes.
+ * so the PV implementation passes them on unchanged.  The other difference
+ * is the addresses: native mode maps buffers with the DMA API (q->dmadev);
+ * PV mode has no DMA device (q->dmadev NULL) and names its own frames by
+ * machine address (cdna_xen_maddr).  Everything else, down to the doorbell
+ * write, is the same in every mode.
  */
 #ifndef CDNA_RING_H
 #define CDNA_RING_H
@@ -38,16 +41,17 @@ struct cdna_queue;
 
 /**
  * struct cdna_post_ops - how descriptors reach a ring
- * @post: put @n buffers into @ring (CDNA_RING_TX or CDNA_RING_RX) at the
- *	queue's producer index (q->tx_prod or q->rx_prod, which the caller
- *	advances afterwards and then rings the doorbell with).  All or
- *	nothing: returns 0 when all @n are in the ring, else a negative errno
- *	and none is.  @n <= CDNA_ENQUEUE_MAX.  Called from ndo_start_xmit (TX,
- *	under the queue's xmit lock) and from NAPI poll or ndo_open (RX).
+ * @post: put @n buffers into @ring (CDNA_RING_TX or CDNA_RING_RX) from
+ *	producer index @prod on (the caller then advances its own index and
+ *	rings the doorbell).  Returns how many are in the ring: a prefix of
+ *	@bufs, all of them unless the hypervisor refused one (it keeps the
+ *	accepted prefix, hcall.h).  @n <= CDNA_ENQUEUE_MAX.  Called from
+ *	ndo_start_xmit (TX, under the queue's xmit lock) and from NAPI poll or
+ *	ndo_open (RX).
  */
 struct cdna_post_ops {
-	int (*post)(struct cdna_queue *q, unsigned int ring,
-		    const struct cdna_guest_buf *bufs, unsigned int n);
+	unsigned int (*post)(struct cdna_queue *q, unsigned int ring, u32 prod,
+			     const struct cdna_guest_buf *bufs, unsigned int n);
 };
 
 /* One TX slot: what to undo when the NIC has consumed it. */
@@ -75,6 +79,11 @@ struct cdna_queue_stats {
 	u64 rx_dropped;		/* no memory for an skb */
 	u64 bad_cons;		/* status block index out of range */
 	u64 polls;		/* NAPI poll runs */
+	u64 rx_foreign;		/* RX slot naming a buffer not this queue's */
+	u64 tx_copied;		/* frames copied: a piece not in own RAM */
+	u64 hcalls;		/* ENQUEUE hypercalls (PV) */
+	u64 hcall_errors;	/* ENQUEUE refused in whole or part (PV) */
+	u64 irq_missed;		/* work found by the watchdog, not an event */
 	struct u64_stats_sync syncp;
 };
 
@@ -89,6 +98,10 @@ struct cdna_queue_stats {
  * @tx_clean: TX descriptors reclaimed; tx_clean <= NIC's tx_cons <= tx_prod
  * @rx_prod: RX descriptors posted
  * @rx_next: next RX slot to look at; rx_next <= NIC's rx_cons <= rx_prod
+ * @tx_batch: buffers of the frames taken since the last doorbell, not yet
+ *	posted (one post, one hypercall in PV mode, for a burst)
+ * @tx_pad: PV mode: a zeroed page of our own that ends a frame whose
+ *	middle the hypervisor refused (hcall.h: it keeps the accepted prefix)
  */
 struct cdna_queue {
 	struct net_device *ndev;
@@ -111,6 +124,14 @@ struct cdna_queue {
 	dma_addr_t rx_page_dma[CDNA_RX_PAGES];
 	struct cdna_guest_buf rx_post[CDNA_ENQUEUE_MAX];
 
+	struct cdna_guest_buf tx_batch[CDNA_ENQUEUE_MAX];
+	struct sk_buff *tx_batch_skb[CDNA_ENQUEUE_MAX];
+	u8 tx_batch_bufs[CDNA_ENQUEUE_MAX];
+	unsigned int tx_batch_n;
+	unsigned int tx_batch_frames;
+	struct page *tx_pad;
+	u64 tx_pad_addr;
+
 	struct cdna_queue_stats stats;
 };
 
@@ -118,12 +139,19 @@ void cdna_queue_init(struct cdna_queue *q, struct net_device *ndev,
 		     struct device *dmadev, void __iomem *regs,
 		     const struct cdna_post_ops *ops);
 void cdna_queue_reset(struct cdna_queue *q);
+void cdna_queue_resume(struct cdna_queue *q, u32 tx_prod, u32 tx_cons,
+		       u32 rx_prod, u32 rx_cons);
+void cdna_queue_rx_discard(struct cdna_queue *q);
+bool cdna_queue_tx_idle(struct cdna_queue *q);
 int cdna_queue_alloc_rx(struct cdna_queue *q);
 int cdna_queue_fill_rx(struct cdna_queue *q);
 void cdna_queue_free_bufs(struct cdna_queue *q);
 netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb);
-void cdna_queue_irq(struct cdna_queue *q);
+bool cdna_queue_irq(struct cdna_queue *q);
+bool cdna_queue_has_work(struct cdna_queue *q);
 void cdna_queue_irq_enable(struct cdna_queue *q, bool on);
 void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s);
+void cdna_queue_count_hcall(struct cdna_queue *q, bool failed);
+void cdna_queue_count_missed(struct cdna_queue *q);
 
 #endif /* CDNA_RING_H */
