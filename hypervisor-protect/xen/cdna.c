@@ -586,6 +586,22 @@ static int cdna_msi_setup(void)
         spin_unlock_irqrestore(&idesc->lock, flags);
         if ( rc )
             pci_disable_msi(desc);
+        else
+        {
+            /*
+             * Once dom0 exists, pci_enable_msi() leaves the enable bit to
+             * dom0 (the "split brain" model of msi_capability_init()).
+             * This MSI is Xen's own, as ns16550's is at boot: enable it
+             * and turn INTx off, or the NIC keeps signalling on INTx,
+             * which nobody takes.
+             */
+            const struct pci_dev *pdev = pci_get_pdev(NULL, cdna_sbdf);
+
+            if ( pdev )
+                pci_intx(pdev, false);
+            __msi_set_enable(cdna_sbdf.seg, cdna_sbdf.bus, cdna_sbdf.dev,
+                             cdna_sbdf.fn, desc->msi_attrib.pos, 1);
+        }
     }
     pcidevs_unlock();
     if ( rc )
