@@ -254,8 +254,8 @@ static int cdna_page_share(struct cdna_page *p, struct domain *d)
     if ( p->state == CDNA_PAGE_STALE && !cdna_page_reclaim(p) )
     {
         gprintk(XENLOG_WARNING,
-                "cdna: page %#"PRIpaddr" still mapped by d%d: not reused\n",
-                virt_to_maddr(p->va), p->owner->domain_id);
+                "cdna: page %#lx still mapped by d%d: not reused\n",
+                (unsigned long)virt_to_maddr(p->va), p->owner->domain_id);
         return -1;
     }
     if ( p->state != CDNA_PAGE_FREE )
@@ -285,8 +285,8 @@ static void cf_check cdna_free_page(void *opaque, void *va, uint64_t maddr)
     if ( p->state != CDNA_PAGE_FREE )
     {
         /* Mapped by a guest: leaked rather than freed under it. */
-        gprintk(XENLOG_WARNING, "cdna: page %#"PRIpaddr" leaked (mapped)\n",
-                virt_to_maddr(va));
+        gprintk(XENLOG_WARNING, "cdna: page %#lx leaked (mapped)\n",
+                (unsigned long)virt_to_maddr(va));
         p->va = NULL;
         return;
     }
@@ -360,8 +360,9 @@ void cdna_domain_relinquished(struct domain *d)
             if ( cdna_pages[i].state == CDNA_PAGE_STALE &&
                  !cdna_page_reclaim(&cdna_pages[i]) )
                 printk(XENLOG_G_WARNING
-                       "cdna: d%d: page %#"PRIpaddr" still referenced\n",
-                       d->domain_id, virt_to_maddr(cdna_pages[i].va));
+                       "cdna: d%d: page %#lx still referenced\n",
+                       d->domain_id,
+                       (unsigned long)virt_to_maddr(cdna_pages[i].va));
         }
     spin_unlock(&cdna_lock);
 }
