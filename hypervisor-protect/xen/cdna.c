@@ -120,12 +120,21 @@ static int cf_check cdna_get_frame(void *opaque, uint16_t domid,
         *why = CDNA_HV_NOT_RAM;
         goto fail;
     }
-    if ( !get_page(pg, d) )
+    /*
+     * Another's page (or MMIO, dom_io's): refused before get_page(), which
+     * would log every such attempt.  get_page() still decides: the owner
+     * may change meanwhile.
+     */
+    owner = page_get_owner(pg);
+    if ( owner != d )
     {
-        /* Only to tell why: the owner may change meanwhile. */
-        owner = page_get_owner(pg);
         *why = owner == dom_io || owner == dom_xen ? CDNA_HV_NOT_RAM
                                                    : CDNA_HV_NOT_OWNED;
+        goto fail;
+    }
+    if ( !get_page(pg, d) )
+    {
+        *why = CDNA_HV_NOT_OWNED;
         goto fail;
     }
     /* Page tables, descriptor tables, read-only pages: not for the NIC. */
