@@ -120,12 +120,21 @@ static int cf_check cdna_get_frame(void *opaque, uint16_t domid,
         *why = CDNA_HV_NOT_RAM;
         goto fail;
     }
-    if ( !get_page(pg, d) )
+    /*
+     * Another's page (or MMIO, dom_io's): refused before get_page(), which
+     * would log every such attempt.  get_page() still decides: the owner
+     * may change meanwhile.
+     */
+    owner = page_get_owner(pg);
+    if ( owner != d )
     {
-        /* Only to tell why: the owner may change meanwhile. */
-        owner = page_get_owner(pg);
         *why = owner == dom_io || owner == dom_xen ? CDNA_HV_NOT_RAM
                                                    : CDNA_HV_NOT_OWNED;
+        goto fail;
+    }
+    if ( !get_page(pg, d) )
+    {
+        *why = CDNA_HV_NOT_OWNED;
         goto fail;
     }
     /* Page tables, descriptor tables, read-only pages: not for the NIC. */
@@ -254,8 +263,8 @@ static int cdna_page_share(struct cdna_page *p, struct domain *d)
     if ( p->state == CDNA_PAGE_STALE && !cdna_page_reclaim(p) )
     {
         gprintk(XENLOG_WARNING,
-                "cdna: page %#"PRIpaddr" still mapped by d%d: not reused\n",
-                virt_to_maddr(p->va), p->owner->domain_id);
+                "cdna: page %#lx still mapped by d%d: not reused\n",
+                (unsigned long)virt_to_maddr(p->va), p->owner->domain_id);
         return -1;
     }
     if ( p->state != CDNA_PAGE_FREE )
@@ -285,8 +294,8 @@ static void cf_check cdna_free_page(void *opaque, void *va, uint64_t maddr)
     if ( p->state != CDNA_PAGE_FREE )
     {
         /* Mapped by a guest: leaked rather than freed under it. */
-        gprintk(XENLOG_WARNING, "cdna: page %#"PRIpaddr" leaked (mapped)\n",
-                virt_to_maddr(va));
+        gprintk(XENLOG_WARNING, "cdna: page %#lx leaked (mapped)\n",
+                (unsigned long)virt_to_maddr(va));
         p->va = NULL;
         return;
     }
@@ -360,8 +369,9 @@ void cdna_domain_relinquished(struct domain *d)
             if ( cdna_pages[i].state == CDNA_PAGE_STALE &&
                  !cdna_page_reclaim(&cdna_pages[i]) )
                 printk(XENLOG_G_WARNING
-                       "cdna: d%d: page %#"PRIpaddr" still referenced\n",
-                       d->domain_id, virt_to_maddr(cdna_pages[i].va));
+                       "cdna: d%d: page %#lx still referenced\n",
+                       d->domain_id,
+                       (unsigned long)virt_to_maddr(cdna_pages[i].va));
         }
     spin_unlock(&cdna_lock);
 }

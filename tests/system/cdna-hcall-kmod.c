@@ -6,12 +6,14 @@
  * owner and as an unprivileged domain, and prints each result
  * ("cdna_hcall: ..." in dmesg).  Parameters: ctx (the context assigned to
  * this domain), other_maddr (a page of another domain), xen_maddr (a ring
- * page).  The page it enqueues is never freed: Xen holds references on it
- * until the context is revoked or the domain dies.
+ * page), map_maddr (this domain's ring page: mapped read-only, and kept
+ * mapped).  The page it enqueues is never freed: Xen holds references on
+ * it until the context is revoked or the domain dies.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <xen/page.h>
 #include <asm/xen/hypercall.h>
 #include <cdna/hcall.h>
@@ -24,6 +26,8 @@ static unsigned long other_maddr;	/* a page of another domain */
 module_param(other_maddr, ulong, 0444);
 static unsigned long xen_maddr;		/* a ring page */
 module_param(xen_maddr, ulong, 0444);
+static unsigned long map_maddr;		/* this domain's ring page, to map */
+module_param(map_maddr, ulong, 0444);
 
 static long op(unsigned int cmd, void *arg)
 {
@@ -102,7 +106,29 @@ static int __init t_init(void)
 	rc = op(CDNA_OP_QUERY, &q);
 	pr_info("cdna_hcall: query own rc=%ld tx_prod=%u rx_prod=%u refs=%u\n",
 		rc, q.tx_prod, q.rx_prod, q.refs_held);
-	/* The page stays allocated: Xen holds references on it. */
+	if (map_maddr) {
+		/*
+		 * Map the ring page read-only over a page of our own and keep
+		 * the mapping: the domain dies holding it.  A writable
+		 * mapping is refused first.
+		 */
+		volatile u32 *va = vmalloc(PAGE_SIZE);
+
+		if (!va)
+			return -ENOMEM;
+		rc = HYPERVISOR_update_va_mapping((unsigned long)va,
+						  mfn_pte(map_maddr >> PAGE_SHIFT,
+							  PAGE_KERNEL),
+						  UVMF_INVLPG);
+		pr_info("cdna_hcall: map ring page rw rc=%ld\n", rc);
+		rc = HYPERVISOR_update_va_mapping((unsigned long)va,
+						  mfn_pte(map_maddr >> PAGE_SHIFT,
+							  PAGE_KERNEL_RO),
+						  UVMF_INVLPG);
+		pr_info("cdna_hcall: map ring page ro rc=%ld word0=%#x\n", rc,
+			rc ? 0 : va[0]);
+	}
+	/* The pages stay allocated and mapped: Xen holds references. */
 	return 0;
 }
 
