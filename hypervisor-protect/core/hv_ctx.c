@@ -125,7 +125,30 @@ static int mac_taken(const struct cdna_hv *hv, const uint8_t mac[6])
 	return 0;
 }
 
-/* The three pages of a context, kept across assignments (zeroed anew). */
+/*
+ * The three pages of a context: allocated (zeroed) at assign, freed once a
+ * revoke has stopped the NIC.  Never kept for the next owner: the last one
+ * may still map them (a hostile guest need not unmap), and the platform
+ * keeps such a page from reuse until it is unmapped (Xen: our reference),
+ * so a context's next owner always gets fresh pages.
+ */
+static void ctx_free_pages(struct cdna_hv *hv, struct hv_ctx *ctx)
+{
+	void *o = hv->plat.opaque;
+
+	for (unsigned r = 0; r < 2; r++) {
+		if (ctx->ring[r].slots)
+			hv->plat.free_page(o, ctx->ring[r].slots,
+					   ctx->ring[r].maddr);
+		ctx->ring[r].slots = NULL;
+		ctx->ring[r].maddr = 0;
+	}
+	if (ctx->status)
+		hv->plat.free_page(o, ctx->status, ctx->status_maddr);
+	ctx->status = NULL;
+	ctx->status_maddr = 0;
+}
+
 static int ctx_pages(struct cdna_hv *hv, struct hv_ctx *ctx)
 {
 	static const enum cdna_hv_page_use use[2] = {
@@ -324,6 +347,7 @@ static long ctx_revoke(struct cdna_hv *hv, unsigned c, uint32_t *refs,
 		return -CDNA_ETIMEDOUT;
 	hv_release(hv, ctx, 1);
 	*refs = before - ctx->refs_held;
+	ctx_free_pages(hv, ctx);
 	ctx_clear_identity(hv, c);
 	ctx->state = HV_CTX_FREE;
 	ctx->owner = CDNA_DOMID_NONE;
@@ -409,12 +433,7 @@ void cdna_hv_fini(struct cdna_hv *hv)
 			/* The NIC never stopped: its pages stay allocated
 			 * and referenced rather than freed under DMA. */
 			continue;
-		for (unsigned r = 0; r < 2; r++)
-			if (ctx->ring[r].slots)
-				hv->plat.free_page(o, ctx->ring[r].slots,
-						   ctx->ring[r].maddr);
-		if (ctx->status)
-			hv->plat.free_page(o, ctx->status, ctx->status_maddr);
+		ctx_free_pages(hv, ctx);
 		memset(ctx, 0, sizeof(*ctx));
 		ctx->owner = CDNA_DOMID_NONE;
 	}

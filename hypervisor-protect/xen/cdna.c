@@ -46,8 +46,12 @@
 
 #include "cdna_hv.h"
 
-/* The hypervisor's pages: interrupt vector, and 3 per context. */
-#define CDNA_MAX_PAGES  (1 + 3 * CDNA_NUM_CTX)
+/*
+ * The hypervisor's pages: the interrupt vector and 3 per context, and as
+ * many again for pages a context's last owner still maps after a revoke
+ * (kept here until it unmaps them or dies; the next owner gets fresh ones).
+ */
+#define CDNA_MAX_PAGES  (1 + 2 * 3 * CDNA_NUM_CTX)
 /* The polling period when the NIC's MSI could not be set up. */
 #define CDNA_POLL_NS    MILLISECS(1)
 
@@ -69,6 +73,7 @@ struct cdna_page {
     struct page_info *pg;
     struct domain *owner;
     enum cdna_page_state state;
+    bool in_use;                /* the core's (between alloc and free) */
 };
 
 static DEFINE_SPINLOCK(cdna_lock);
@@ -187,9 +192,21 @@ static struct cdna_page *cdna_page_find(paddr_t maddr)
     unsigned int i;
 
     for ( i = 0; i < ARRAY_SIZE(cdna_pages); i++ )
-        if ( cdna_pages[i].va && virt_to_maddr(cdna_pages[i].va) == maddr )
+        if ( cdna_pages[i].in_use &&
+             virt_to_maddr(cdna_pages[i].va) == maddr )
             return &cdna_pages[i];
     return NULL;
+}
+
+static bool cdna_page_reclaim(struct cdna_page *p);
+
+/* Give a slot's page back to Xen's heap: it is FREE and nobody's. */
+static void cdna_page_release(struct cdna_page *p)
+{
+    ASSERT(p->state == CDNA_PAGE_FREE && !p->in_use);
+    free_xenheap_page(p->va);
+    p->va = NULL;
+    p->pg = NULL;
 }
 
 static void *cf_check cdna_alloc_page(void *opaque,
@@ -200,6 +217,12 @@ static void *cf_check cdna_alloc_page(void *opaque,
     unsigned int i;
     void *va;
 
+    /* Pages an old owner has unmapped since: back to the heap. */
+    for ( i = 0; i < ARRAY_SIZE(cdna_pages); i++ )
+        if ( cdna_pages[i].va && !cdna_pages[i].in_use &&
+             cdna_pages[i].state == CDNA_PAGE_STALE &&
+             cdna_page_reclaim(&cdna_pages[i]) )
+            cdna_page_release(&cdna_pages[i]);
     for ( i = 0; i < ARRAY_SIZE(cdna_pages); i++ )
         if ( !cdna_pages[i].va )
         {
@@ -216,6 +239,7 @@ static void *cf_check cdna_alloc_page(void *opaque,
     p->pg = virt_to_page(va);
     p->owner = NULL;
     p->state = CDNA_PAGE_FREE;
+    p->in_use = true;
     *maddr = virt_to_maddr(va);
     return va;
 }
@@ -291,16 +315,13 @@ static void cf_check cdna_free_page(void *opaque, void *va, uint64_t maddr)
     if ( !p )
         return;
     cdna_page_unshare(p);
-    if ( p->state != CDNA_PAGE_FREE )
-    {
-        /* Mapped by a guest: leaked rather than freed under it. */
-        gprintk(XENLOG_WARNING, "cdna: page %#lx leaked (mapped)\n",
-                (unsigned long)virt_to_maddr(va));
-        p->va = NULL;
-        return;
-    }
-    free_xenheap_page(va);
-    p->va = NULL;
+    p->in_use = false;
+    /*
+     * Still mapped by its last owner: kept (STALE, with our reference)
+     * until it unmaps it or dies, never freed under the mapping.
+     */
+    if ( p->state == CDNA_PAGE_FREE )
+        cdna_page_release(p);
 }
 
 /* ---- mappings: ring pages read-only, the context's BAR0 page ----------- */
@@ -372,6 +393,8 @@ void cdna_domain_relinquished(struct domain *d)
                        "cdna: d%d: page %#lx still referenced\n",
                        d->domain_id,
                        (unsigned long)virt_to_maddr(cdna_pages[i].va));
+            else if ( !cdna_pages[i].in_use )
+                cdna_page_release(&cdna_pages[i]);
         }
     spin_unlock(&cdna_lock);
 }

@@ -3,6 +3,9 @@
 # cdna NIC (cdnactl assign), Xen validating their descriptors.  Sourced by
 # tests/system/run.sh after orchestrator.sh and checks.sh.
 
+# The far end's iperf3 port for transfers the checks cut on purpose.
+DISRUPT_PORT=5202
+
 # cdnactl_out TIMEOUT ARGS: run cdnactl in dom0, print its output.
 cdnactl_out() {
     local t=$1; shift
@@ -55,7 +58,7 @@ revoke_check() {
     local i=$1 d ctx out rc=0 refs
     d=$(dom0 10 "cdna-domus domid domu$i" | tail -n1)
     ctx=$(ctx_of_domu "$i")
-    domu_exec "$i" 10 "iperf3 -c $FAR_IP -t 8 --connect-timeout 3000 >/tmp/revoke-iperf.log 2>&1 </dev/null &" >/dev/null
+    domu_exec "$i" 10 "iperf3 -c $FAR_IP -p $DISRUPT_PORT -t 8 --connect-timeout 3000 >/tmp/revoke-iperf.log 2>&1 </dev/null &" >/dev/null
     sleep 3
     out=$(cdnactl_out 30 "revoke $d") || rc=1
     printf '%s\n' "$out" >"$RUN/revoke.out"
@@ -75,7 +78,7 @@ revoke_check() {
 destroy_check() {
     local i=$1 ctx rc=0 refs out
     ctx=$(ctx_of_domu "$i")
-    domu_exec "$i" 10 "iperf3 -c $FAR_IP -t 8 --connect-timeout 3000 >/dev/null 2>&1 </dev/null &" >/dev/null
+    domu_exec "$i" 10 "iperf3 -c $FAR_IP -p $DISRUPT_PORT -t 8 --connect-timeout 3000 >/dev/null 2>&1 </dev/null &" >/dev/null
     sleep 3
     dom0 30 "xl destroy domu$i" >/dev/null || rc=1
     refs=$(refs_of_ctx "$ctx")
@@ -97,10 +100,16 @@ net_of() {
 # (the others, if any, are the netfront/netback baseline through dom0's
 # context): unicast isolation, revoke during traffic, destroy during traffic.
 cdna_system_checks() {
+    local srv
     [ "$(net_of 1)" = cdna ] && [ "$(net_of 2)" = cdna ] || return 0
     isolation_check 1 2
+    # The transfers cut by revoke and destroy go to a far-end server of
+    # their own: a cut connection keeps an iperf3 server busy for minutes.
+    ip netns exec "$NS" iperf3 -s -B "$FAR_IP" -p "$DISRUPT_PORT" >"$RUN/iperf3-disrupt.log" 2>&1 &
+    srv=$!
     revoke_check 1
     destroy_check 2
+    kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null || true
 }
 
 # The demo (make demo): reach, throughput, statistics.

@@ -22,6 +22,12 @@
 # CDNA_QEMU_DIR (a QEMU with the cdna device built elsewhere), CDNA_NATIVE_MEM,
 # CDNA_NATIVE_CONTEXTS, CDNA_NATIVE_ARGS.
 set -euo pipefail
+# The check's guests: two on contexts of the NIC (CDNA), one through
+# netfront/netback and dom0's bridge (the baseline), in one boot.
+if [ "${1:-check}" = check ]; then
+    : "${CDNA_DOMUS:=3}" "${CDNA_DOMU_NETS:=cdna cdna vif}"
+    export CDNA_DOMUS CDNA_DOMU_NETS
+fi
 . "$(dirname "$0")/orchestrator.sh"
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"

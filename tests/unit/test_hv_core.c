@@ -537,6 +537,35 @@ TEST(revoke_returns_every_reference_and_unmaps)
 	CHECK_EQ(f.dom.bad_maps, 0);
 }
 
+static unsigned hypervisor_pages(void)
+{
+	unsigned n = 0;
+
+	for (uint64_t i = 0; i < f.dom.npages; i++)
+		n += f.dom.page[i].type == TB_PG_XEN;
+	return n;
+}
+
+TEST(revoke_frees_the_context_pages_so_the_next_owner_gets_fresh_ones)
+{
+	struct cdna_op_revoke r = { .ctx = 0 };
+	struct cdna_op_assign a = { .ctx = 0, .domid = OTHER,
+				    .mac = { 2, 0, 0, 0, 0, 7 } };
+	unsigned before;
+
+	setup();
+	before = hypervisor_pages();               /* intvec + 3 of ctx 0 */
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &r), 0);
+	CHECK_EQ(hypervisor_pages(), before - 3);
+	CHECK_EQ(f.dom.bad_maps, 0);
+	dom_create(&f.dom, OTHER);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
+	CHECK_EQ(hypervisor_pages(), before);
+	/* The last owner maps none of the new pages. */
+	CHECK_EQ(f.dom.ro_map[GUEST][(a.tx_ring - f.hm.base) / CDNA_PAGE_SIZE],
+		 0);
+}
+
 TEST(a_context_is_unusable_after_revoke)
 {
 	struct cdna_op_enqueue op;
