@@ -43,12 +43,14 @@ all: firmware
 # domUs, each on its own context of the NIC, Xen validating every
 # descriptor; pings guest to guest and to the far end, iperf3 from each
 # guest, per-context statistics and the wire's pcap (tests/system/run.sh demo).
-# Needs root.  GUESTS up to 32; above 8 each guest gets 128 MB.
+# Needs root.  GUESTS up to 32; above 8 each guest gets 128 MB; with 32,
+# dom0 takes no context of its own (the NIC has 32).
 GUESTS ?= 2
 DEMO_DOMU_MEM = $(if $(filter-out 1 2 3 4 5 6 7 8,$(GUESTS)),128,256)
 demo: deps firmware cdnactl platform
 	CDNA_DOMUS=$(GUESTS) CDNA_DOMU_NETS=cdna \
 		CDNA_DOMU_MEM=$${CDNA_DOMU_MEM:-$(DEMO_DOMU_MEM)} \
+		CDNA_DOM0_CONTEXT=$(if $(filter 32,$(GUESTS)),0,1) \
 		$(PLATFORM_ROOT)tests/system/run.sh demo
 
 # The NIC model alone running the real firmware (no QEMU, no Xen, no root):

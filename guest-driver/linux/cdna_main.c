@@ -33,6 +33,11 @@ module_param(int_mod_us, uint, 0444);
 MODULE_PARM_DESC(int_mod_us,
 		 "least microseconds between two NIC interrupts (default 20)");
 
+static bool dom0_context = true;
+module_param(dom0_context, bool, 0444);
+MODULE_PARM_DESC(dom0_context,
+		 "dom0 under Xen with CDNA: take a context for dom0 (the bridge's uplink); 0 leaves every context to the guests (default 1)");
+
 static const char * const cdna_fw_state_names[] = {
 	[CDNA_FW_STATE_RESET] = "RESET",
 	[CDNA_FW_STATE_BOOTING] = "BOOTING",
@@ -323,6 +328,14 @@ static int cdna_probe_xen(struct cdna_adapter *ad)
 	cdna_read_mac(ad);
 	pci_set_master(pdev);
 
+	if (!dom0_context) {
+		dev_info(dev,
+			 "CDNA NIC under Xen, firmware %u.%u.%u, %u contexts, all for the guests (dom0_context=0)\n",
+			 CDNA_FW_VERSION_MAJOR(ad->fw_version),
+			 CDNA_FW_VERSION_MINOR(ad->fw_version),
+			 CDNA_FW_VERSION_PATCH(ad->fw_version), ad->hw_ctx);
+		return 0;
+	}
 	rc = cdna_xen_assign(ad, &hv);
 	if (rc) {
 		dev_err(dev, "ASSIGN of dom0's context: %ld\n", rc);

@@ -35,6 +35,9 @@ CDNA_FLASH="${CDNA_FLASH:-$REPO_DIR/build/firmware/cdna-flash.bin}"
 # Each domU's network, one word per guest in order (the last repeats): cdna
 # (a context of the NIC, assigned by cdnactl) or vif (netfront/netback).
 CDNA_DOMU_NETS="${CDNA_DOMU_NETS:-vif}"
+# Whether dom0's cdna.ko takes a context (the bridge's uplink) under Xen with
+# CDNA; 0 leaves all of them to the guests (32 CDNA guests).
+CDNA_DOM0_CONTEXT="${CDNA_DOM0_CONTEXT:-1}"
 # A pcap of the wire (empty: none) and how much of each frame it keeps.
 CDNA_PCAP="${CDNA_PCAP:-}"
 CDNA_PCAP_SNAPLEN="${CDNA_PCAP_SNAPLEN:-128}"
@@ -162,7 +165,7 @@ qemu_cmdline() {
     # cdna.domus: dom0's init creates the domUs itself, as soon as its bridge is up.
     dom0_args="console=hvc0 earlyprintk=xen $CDNA_DOM0_ARGS cdna.ip=$DOM0_IP/24 cdna.domus=$CDNA_DOMUS"
     dom0_args+=" cdna.domu_mem=$CDNA_DOMU_MEM cdna.domu_args=$(printf '%s' "$CDNA_DOMU_ARGS" | tr ' ,' '+_')"
-    dom0_args+=" cdna.domu_nets=$(printf '%s' "$CDNA_DOMU_NETS" | tr ' ' '+')"
+    dom0_args+=" cdna.domu_nets=$(printf '%s' "$CDNA_DOMU_NETS" | tr ' ' '+') cdna.dom0_ctx=$CDNA_DOM0_CONTEXT"
     QEMU_ARGS=(-accel "$CDNA_TCG" -machine q35 -cpu qemu64,+svm -smp "$CDNA_SMP" -m "$CDNA_QEMU_MEM"
         -display none -vga none -no-reboot -nodefaults
         -L "$QEMU_DATA" -L /usr/share/seabios
