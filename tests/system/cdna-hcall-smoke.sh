@@ -129,7 +129,7 @@ run "$S enqueue $C1 tx $M2 64 1";           expect "dom0 on the domU's context: 
 X() { run "cdna-domus exec domu1 60 '$*'"; }
 X "insmod /usr/lib/cdna/xen-evtchn.ko; $S bind $EV1"
 expect "the domU binds its context's port (DOMID_SELF)" 'local_port=[0-9]+ errno=0'
-X "insmod /usr/lib/cdna/cdna-hcall-kmod.ko ctx=$C1 other_maddr=$M2 xen_maddr=$TXR map_maddr=$TXR1; dmesg | grep cdna_hcall"
+X "insmod /usr/lib/cdna/cdna-hcall-kmod.ko ctx=$C1 other_maddr=$M2 xen_maddr=$TXR1 map_maddr=$TXR1; dmesg | grep cdna_hcall"
 expect "domU: QUERY its context" 'query own rc=0 state=1'
 expect "domU: QUERY another: EPERM" 'query other rc=-1 '
 expect "domU: STATS, REGISTER, ASSIGN, REVOKE: EPERM" 'stats rc=-1.*register rc=-1.*assign rc=-1.*revoke rc=-1'
