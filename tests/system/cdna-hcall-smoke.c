@@ -46,6 +46,8 @@
 #include <cdna/hcall.h>
 #include <cdna/regs.h>
 
+#include "errmsg.h"                 /* dom0-mgr/: the errno names */
+
 /* linux/include/uapi/xen/privcmd.h and evtchn.h, without the headers. */
 struct privcmd_hypercall {
 	uint64_t op;
@@ -120,21 +122,12 @@ static long cdna_op(unsigned int cmd, void *arg, size_t size)
 	return rc;
 }
 
+/* The hypercall's result as a word: OK, or the errno's name (cdnactl's). */
 static const char *errname(long rc)
 {
-	switch (-rc) {
-	case 0: return "OK";
-	case CDNA_EPERM: return "EPERM";
-	case CDNA_ENOENT: return "ENOENT";
-	case CDNA_EFAULT: return "EFAULT";
-	case CDNA_EBUSY: return "EBUSY";
-	case CDNA_ENODEV: return "ENODEV";
-	case CDNA_EINVAL: return "EINVAL";
-	case CDNA_ENOSPC: return "ENOSPC";
-	case CDNA_ENOSYS: return "ENOSYS";
-	case CDNA_ETIMEDOUT: return "ETIMEDOUT";
-	default: return "?";
-	}
+	const char *name = rc ? cdna_err_name((int)-rc) : "OK";
+
+	return name ? name : "?";
 }
 
 static uint16_t ctx_arg(const char *s)

@@ -16,20 +16,15 @@ export CDNA_DOM0_NIC=e1000 CDNA_DOMUS=1
 . "$here/checks.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "$0: needs root" >&2; exit 1; }
-"$REPO_DIR/platform/deps.sh" run
-find_platform
-clean_stale
-make_run_dir
-trap teardown EXIT
-trap 'say "interrupted"; exit 130' INT TERM HUP
-trap 'cat "$RUN/fatal" >&2 2>/dev/null; exit 1' USR1
+system_run_start
 
 # The tools: the static dom0 tool, the domU module (against the images'
 # kernel), and the domU's root with both and the xen-privcmd/xen-evtchn
 # modules appended (taken from dom0's root: same kernel).
 B="$RUN/tools"
 mkdir -p "$B/kmod" "$B/extra/usr/sbin" "$B/extra/usr/lib/cdna" "$B/root"
-gcc -O2 -Wall -static -I"$REPO_DIR/include" -o "$B/cdna-hcall-smoke" "$here/cdna-hcall-smoke.c" ||
+gcc -O2 -Wall -static -I"$REPO_DIR/include" -I"$REPO_DIR/dom0-mgr" -o "$B/cdna-hcall-smoke" \
+    "$here/cdna-hcall-smoke.c" "$REPO_DIR/dom0-mgr/errmsg.c" ||
     fail "build cdna-hcall-smoke" "" "gcc failed"
 kver=$("$REPO_DIR/guest-driver/linux/build.sh" kver)
 cp "$here/cdna-hcall-kmod.c" "$B/kmod/"

@@ -125,6 +125,19 @@ find_platform() {
     NATIVE_INITRD="$i/native-initrd.cpio"
 }
 
+# system_run_start: what every entry point does first: the Debian packages
+# a run needs, the platform's files, stale namespaces gone, a run directory,
+# and teardown on exit, Ctrl-C or a failure inside $(...) (see fail).
+system_run_start() {
+    "$REPO_DIR/platform/deps.sh" run
+    find_platform
+    clean_stale
+    make_run_dir
+    trap teardown EXIT
+    trap 'say "interrupted"; exit 130' INT TERM HUP
+    trap 'cat "$RUN/fatal" >&2 2>/dev/null; exit 1' USR1
+}
+
 # Namespaces and run directories left by runs that were killed (SIGKILL, power
 # loss): ours are named after the PID that made them, so a dead PID means stale.
 clean_stale() {

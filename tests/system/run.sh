@@ -37,14 +37,7 @@ mode=${1:-check}
 [ "$(id -u)" -eq 0 ] || { echo "tests/system/run.sh: needs root (network namespace, tap device)" >&2; exit 1; }
 case $mode in check|shell|boot|native|demo) ;; *) sed -n '2,25p' "$0" >&2; exit 2 ;; esac
 
-"$REPO_DIR/platform/deps.sh" run
-find_platform
-clean_stale
-make_run_dir
-trap teardown EXIT
-trap 'say "interrupted"; exit 130' INT TERM HUP
-# A failure inside $(...) (see fail in orchestrator.sh) reports here and ends the run.
-trap 'cat "$RUN/fatal" >&2 2>/dev/null; exit 1' USR1
+system_run_start
 say "run directory $RUN; namespace for the far end; $CDNA_DOMUS domUs; accel $CDNA_TCG"
 
 if [ "$mode" = shell ]; then
