@@ -53,7 +53,9 @@ CDNA_DOMU_ARGS="${CDNA_DOMU_ARGS-$CDNA_FAST_ARGS}"
 # Single-threaded TCG: multi-threaded TCG collapses when another process takes a core.
 CDNA_TCG="${CDNA_TCG:-tcg,thread=single}"
 CDNA_BOOT_TIMEOUT="${CDNA_BOOT_TIMEOUT:-180}"     # each boot stage of Xen and dom0
-CDNA_DOMU_TIMEOUT="${CDNA_DOMU_TIMEOUT:-$((60 + 12 * CDNA_DOMUS))}"   # all domUs up (about 9 s each under TCG)
+# All domUs up: about 10 s each under TCG with 8 (measured), and 32 took
+# xl create up to 400 s each.
+CDNA_DOMU_TIMEOUT="${CDNA_DOMU_TIMEOUT:-$((60 + 25 * CDNA_DOMUS))}"
 # Clean shutdown of all domUs before they are destroyed: 32 domUs took over 40 s
 # under TCG (measured), so it grows with N; dom0 then destroys the stragglers.
 CDNA_STOP_TIMEOUT="${CDNA_STOP_TIMEOUT:-$((30 + 3 * CDNA_DOMUS))}"
