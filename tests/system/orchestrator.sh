@@ -26,8 +26,9 @@ CDNA_DOMU_MEM="${CDNA_DOMU_MEM:-256}"
 CDNA_DOM0_MEM="${CDNA_DOM0_MEM:-1024}"
 CDNA_QEMU_MEM="${CDNA_QEMU_MEM:-$((CDNA_DOM0_MEM + CDNA_DOMUS * CDNA_DOMU_MEM + 384))}"
 CDNA_QEMU_EXTRA="${CDNA_QEMU_EXTRA:-}"
-# dom0's NIC: the cdna NIC with cdna.ko in native mode (its own traffic and the
-# netback bridge's uplink), or QEMU's e1000 (the platform issue's NIC).
+# dom0's NIC: the cdna NIC with cdna.ko (dom0's context under Xen with CDNA,
+# native mode under a Xen without; its own traffic and the netback bridge's
+# uplink), or QEMU's e1000 (the platform issue's NIC).
 CDNA_DOM0_NIC="${CDNA_DOM0_NIC:-cdna}"
 # The NIC's flash: `make firmware` writes it (cdna-image flash); QEMU writes
 # the copy each run gets.
@@ -252,6 +253,15 @@ split_logs() {
     tr -d '\r' <"$RUN/console.log" | grep -av '^(XEN)' >"$RUN/dom0.log" || true
 }
 
+# cdna_ko: the tree's cdna.ko in CDNA_KO, built once per run (dom0's, the
+# domUs' and the native guest's are the same file).
+CDNA_KO=""
+cdna_ko() {
+    [ -n "$CDNA_KO" ] && return 0
+    CDNA_KO=$("$REPO_DIR/guest-driver/linux/build.sh") ||
+        fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+}
+
 # initrd_with_driver SRC OUT PATH: the image's root SRC plus the freshly built
 # cdna.ko at PATH (relative; none if PATH is empty), as two concatenated cpio archives (the kernel
 # unpacks both): the driver is the tree's, not the cached image's.  PATH must
@@ -260,14 +270,13 @@ split_logs() {
 # CDNA_DOM0_FILES adds more host files to dom0's: "HOST_PATH=DEST ..." (DEST
 # relative to dom0's root, e.g. usr/sbin/tool).
 initrd_with_driver() {
-    local ko extra="$RUN/driver-extra" f
+    local extra="$RUN/driver-extra" f
     rm -rf "$extra"
     mkdir -p "$extra"
     if [ -n "$3" ]; then
-        ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
-            fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+        cdna_ko
         mkdir -p "$extra/$(dirname "$3")"
-        cp "$ko" "$extra/$3"
+        cp "$CDNA_KO" "$extra/$3"
     fi
     if [ "$1" = "$DOM0_INITRD" ]; then
         for f in ${CDNA_DOM0_FILES:-}; do
@@ -303,13 +312,12 @@ dom0_nic_setup() {
 # cdnactl (dom0-mgr/, `make cdnactl`) and cdna.ko for the domUs' root, as a
 # cpio archive dom0 appends to their initramfs (platform/images/cdna-domus).
 dom0_cdna_files() {
-    local ko d="$RUN/domu-extra"
+    local d="$RUN/domu-extra"
     [ -x "$REPO_DIR/build/bin/cdnactl" ] &&
         CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $REPO_DIR/build/bin/cdnactl=usr/sbin/cdnactl"
-    ko=$("$REPO_DIR/guest-driver/linux/build.sh") ||
-        fail "build cdna.ko" "" "guest-driver/linux/build.sh failed"
+    cdna_ko
     rm -rf "$d"; mkdir -p "$d/cdna"
-    cp "$ko" "$d/cdna/cdna.ko"
+    cp "$CDNA_KO" "$d/cdna/cdna.ko"
     (cd "$d" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
         cpio --null -o -H newc --quiet) >"$RUN/domu-extra.cpio"
     CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $RUN/domu-extra.cpio=usr/lib/cdna/domu-extra.cpio"
