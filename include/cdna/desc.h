@@ -83,14 +83,27 @@ _Static_assert(sizeof(struct cdna_desc) == 16, "descriptor is 16 bytes");
  * write-backs it covers, before the interrupt that announces them.
  */
 struct cdna_ctx_status {
-	uint32_t tx_cons;   /* TX descriptors consumed (sent or refused) */
-	uint32_t rx_cons;   /* RX descriptors consumed (filled or refused) */
-	uint32_t reserved[14];
+	uint32_t tx_cons;   /* NIC: TX descriptors consumed (sent or refused) */
+	uint32_t rx_cons;   /* NIC: RX descriptors consumed (filled or refused) */
+	/* The hypervisor's words (protected mode; the NIC never writes them,
+	 * a native driver leaves them 0).  Both are 0 at ASSIGN. */
+	uint32_t hv_flags;  /* CDNA_STATUS_*: CDNA_STATUS_SUSPENDED while the
+			     * NIC is being reset under the context
+			     * (hcall.h, CDNA_OP_NIC_RESET): everything the
+			     * owner had in flight is dropped */
+	uint32_t hv_resets; /* NIC resets the context has lived through: when
+			     * it changes (and SUSPENDED is clear) the rings
+			     * start again at index 0 */
+	uint32_t reserved[12];
 };
 
 _Static_assert(sizeof(struct cdna_ctx_status) == 64, "status is 64 bytes");
 
 #define CDNA_STATUS_OFF_TX_CONS 0u
 #define CDNA_STATUS_OFF_RX_CONS 4u
+#define CDNA_STATUS_OFF_HV_FLAGS 8u
+#define CDNA_STATUS_OFF_HV_RESETS 12u
+
+#define CDNA_STATUS_SUSPENDED   (1u << 0)
 
 #endif /* CDNA_DESC_H */

@@ -47,6 +47,8 @@
 #define CDNA_OP_ASSIGN        4 /* dom0: give a context to a domain */
 #define CDNA_OP_REVOKE        5 /* dom0: take a context back */
 #define CDNA_OP_STATS         6 /* dom0: the hypervisor's counters */
+#define CDNA_OP_NIC_RESET     7 /* dom0: reset the NIC under running
+				 * contexts (firmware activation) */
 
 /* Error codes: the values of Xen's (and Linux's) errno.h. */
 #define CDNA_EPERM      1   /* not dom0, or not the context's owner */
@@ -207,6 +209,51 @@ struct cdna_op_stats {
 	uint32_t pad1[16 - CDNA_HV_REFUSAL_NUM];
 };
 
+/*
+ * CDNA_OP_NIC_RESET: reset the NIC (MGMT_NIC_CTRL) without taking contexts
+ * from their owners: how dom0 activates newly flashed firmware (regs.h,
+ * the flash window) under Xen, where the contexts are the hypervisor's.
+ * dom0 must not write MGMT_NIC_CTRL itself while contexts are assigned.
+ * Two calls, with dom0 waiting in between for the firmware to run (boot,
+ * trial, commit or rollback take up to about CDNA_FLASH_TRIAL_MS, too long
+ * to hold a hypervisor lock):
+ *
+ *   BEGIN: every assigned context is suspended: stopped on the NIC (bounded
+ *     wait, as REVOKE), the references of all its descriptors returned (they
+ *     are dropped, never completed), its status page's hv_flags set to
+ *     CDNA_STATUS_SUSPENDED and its owner notified (the owner's driver shows
+ *     link down and frees what it had in flight).  The owner keeps its
+ *     mappings and its event channel; ENQUEUE gets -CDNA_EBUSY (not counted
+ *     as a refusal).  Then the NIC is reset.  A context the NIC did not stop
+ *     in time keeps its references until END, when the running firmware
+ *     proves the reset happened.  A BEGIN while suspended resets again.
+ *   END: -CDNA_EBUSY while the NIC's firmware is not RUNNING (FW_STATE);
+ *     otherwise the interrupt vector is re-armed and every suspended context
+ *     is restored: rings cleared, producer indexes back to 0, a fresh
+ *     seq_base, programmed and enabled as at ASSIGN (same owner, MAC, flags,
+ *     pages, event channel), hv_flags cleared and hv_resets incremented in
+ *     its status page, its owner notified (link up: the driver starts its
+ *     rings again from index 0).  A context that does not run again within
+ *     the wait stays suspended and is counted in `failed`; dom0 may revoke
+ *     it.  END without a BEGIN restores nothing and returns 0.
+ *
+ * Between the two, ASSIGN gets -CDNA_EBUSY; REVOKE and domain death work
+ * as usual (a context whose references wait for END is left REVOKING and
+ * finished by END).
+ */
+#define CDNA_NIC_RESET_BEGIN  1u
+#define CDNA_NIC_RESET_END    2u
+
+struct cdna_op_nic_reset {
+	uint32_t phase;         /* IN  CDNA_NIC_RESET_BEGIN or _END */
+	uint32_t contexts;      /* OUT BEGIN: contexts suspended;
+				 *     END: contexts restored */
+	uint32_t refs_returned; /* OUT references returned by this call */
+	uint32_t failed;        /* OUT BEGIN: contexts that did not stop in
+				 *     time (references kept until END);
+				 *     END: contexts left suspended */
+};
+
 _Static_assert(sizeof(struct cdna_guest_buf) == 16, "guest buf layout");
 _Static_assert(sizeof(struct cdna_op_enqueue) == 32, "enqueue layout");
 _Static_assert(sizeof(struct cdna_op_query) == 32, "query layout");
@@ -214,5 +261,6 @@ _Static_assert(sizeof(struct cdna_op_register_nic) == 32, "register layout");
 _Static_assert(sizeof(struct cdna_op_assign) == 56, "assign layout");
 _Static_assert(sizeof(struct cdna_op_revoke) == 16, "revoke layout");
 _Static_assert(sizeof(struct cdna_op_stats) == 96, "stats layout");
+_Static_assert(sizeof(struct cdna_op_nic_reset) == 16, "nic reset layout");
 
 #endif /* CDNA_HCALL_H */
