@@ -16,7 +16,11 @@ PLATFORM_ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST))
 platform:
 	$(PLATFORM_ROOT)platform/build.sh all
 
-check-system: platform cdnactl
+# The images dom0 activates under the guests (tests/system/cdna-checks.sh).
+FLASH_TEST_IMGS := $(BUILD)/firmware/test/cdna-fw-v2.img \
+	$(BUILD)/firmware/test/fault-boot.img
+
+check-system: platform cdnactl $(FLASH_TEST_IMGS)
 	$(PLATFORM_ROOT)tests/system/run.sh check
 
 # With the guests of `make demo` (GUESTS, default 2) on their contexts.
