@@ -252,8 +252,9 @@ int flash_pick_bank(const struct flash_fw_info *fi, char *err,
 				 "firmware), then flash again", b, 1 - b);
 			return -1;
 		}
-	snprintf(err, errlen, "no bank may be written: %s (booted bank %d)",
-		 "both are in use", (int)fi->boot_bank);
+	snprintf(err, errlen, "no bank may be written: the NIC booted bank "
+		 "%d and the other is ACTIVE (what it boots at a reset); "
+		 "see cdnactl firmware", (int)fi->boot_bank);
 	return -1;
 }
 
@@ -612,7 +613,8 @@ static int rebind(struct cdnactl_sys *s, struct ops_flash_result *r,
  * kernel refuses, CONFIG_IO_STRICT_DEVMEM) is unbound first only when it
  * would be for the reset anyway: flash --activate on bare Linux. */
 static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
-		     bool writable, bool may_unbind, char *err)
+		     bool writable, bool activating, bool may_unbind,
+		     char *err)
 {
 	char why[OPS_ERR_LEN];
 	int rc = s->mgmt_map(s, writable, why, sizeof(why));
@@ -632,7 +634,7 @@ static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
 			rc = s->mgmt_map(s, writable, why, sizeof(why));
 		}
 	}
-	if (rc == -EBUSY && writable)
+	if (rc == -EBUSY && writable && !activating)
 		return fail(err, "%s; or give --activate: the driver is "
 			    "unbound for the whole flash then", why);
 	if (rc)
@@ -659,7 +661,7 @@ int ops_flash(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		choose_via(s, r);
 	if (a->activate && r->via_note)
 		step(s, "activate: %s", r->via_note);
-	if (map_page0(s, r, true,
+	if (map_page0(s, r, true, a->activate,
 		      a->activate && r->via == FLASH_VIA_NATIVE, err))
 		return rebind(s, r, -1, err);
 
@@ -707,7 +709,7 @@ int ops_firmware(struct cdnactl_sys *s, struct flash_fw_info *fi, char *err)
 	struct ops_flash_result r;
 
 	memset(&r, 0, sizeof(r));
-	if (map_page0(s, &r, false, false, err))
+	if (map_page0(s, &r, false, false, false, err))
 		return -1;
 	flash_read_info(s, fi);
 	return 0;
