@@ -18,17 +18,6 @@
 #include "ops.h"
 
 __attribute__((format(printf, 2, 3)))
-static int fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, OPS_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-__attribute__((format(printf, 2, 3)))
 static void step(struct cdnactl_sys *s, const char *fmt, ...)
 {
 	char line[OPS_ERR_LEN];
@@ -286,7 +275,7 @@ static int refused(struct cdnactl_sys *s, struct ops_flash_result *r,
 	/* An open transfer is closed so the bank does not stay WRITING. */
 	wr(s, MGMT_FLASH_CMD, CDNA_FLASH_CMD_CANCEL);
 	now = rd(s, MGMT_FLASH_BANK_ST((unsigned)r->bank));
-	return fail(err, "%s bank %u: %s; bank %u is now %s, the running "
+	return ops_fail(err, "%s bank %u: %s; bank %u is now %s, the running "
 		    "firmware is untouched", when, r->bank, why, r->bank,
 		    cdna_flash_bank_state_name(now));
 }
@@ -401,23 +390,23 @@ static int outcome_fail(struct ops_flash_result *r, char *err)
 	flash_banks_summary(fi, banks, sizeof(banks));
 	switch (r->outcome) {
 	case FLASH_ROLLED_BACK:
-		return fail(err, "the new firmware %s did not report healthy "
+		return ops_fail(err, "the new firmware %s did not report healthy "
 			    "within %u ms; the NIC rolled back to %s (bank "
 			    "%d; bank %u is marked failed and never boots "
 			    "again until re-flashed)", nv, CDNA_FLASH_TRIAL_MS,
 			    v, (int)fi->boot_bank, b);
 	case FLASH_NOT_TRIED:
-		return fail(err, "the NIC's boot ROM could not write its bank "
+		return ops_fail(err, "the NIC's boot ROM could not write its bank "
 			    "table, so the new firmware %s was not tried; %s "
 			    "runs (bank %d), bank %u is still pending", nv, v,
 			    (int)fi->boot_bank, b);
 	case FLASH_TIMEOUT:
-		return fail(err, "the NIC did not come back within %u ms "
+		return ops_fail(err, "the NIC did not come back within %u ms "
 			    "after the reset: firmware %s %s, %s",
 			    FLASH_ACTIVATE_WAIT_MS, v,
 			    cdna_fw_state_name(fi->fw_state), banks);
 	case FLASH_OTHER:
-		return fail(err, "bank %u changed under cdnactl during the "
+		return ops_fail(err, "bank %u changed under cdnactl during the "
 			    "activation (another flash?): firmware %s %s from "
 			    "bank %d, %s", b, v,
 			    cdna_fw_state_name(fi->fw_state),
@@ -470,7 +459,7 @@ static int nic_reset_end(struct cdnactl_sys *s, struct ops_flash_result *r,
 		s->sleep_ms(s, FLASH_POLL_MS * 5);
 	}
 	if (rc)
-		return fail(err, "the hypervisor did not restore the "
+		return ops_fail(err, "the hypervisor did not restore the "
 			    "contexts (CDNA_OP_NIC_RESET END): %s; they stay "
 			    "suspended: run 'cdnactl flash --activate' again "
 			    "once the firmware runs, or revoke them",
@@ -528,7 +517,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 				      "reset directly";
 			step(s, "activate: %s", r->via_note);
 		} else if (rc) {
-			return fail(err, "the hypervisor did not reset the "
+			return ops_fail(err, "the hypervisor did not reset the "
 				    "NIC (CDNA_OP_NIC_RESET BEGIN): %s; bank "
 				    "%d stays pending and boots as a trial at "
 				    "the next NIC reset",
@@ -547,7 +536,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 	if (r->via == FLASH_VIA_NATIVE) {
 		rc = activate_native(s, r);
 		if (rc)
-			return fail(err, "cannot unbind driver %s from NIC "
+			return ops_fail(err, "cannot unbind driver %s from NIC "
 				    "(%s): %s; bank %d stays pending", r->driver,
 				    "sysfs unbind", strerror(-rc), r->bank);
 	}
@@ -568,7 +557,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 			size_t l;
 
 			if (r->outcome == FLASH_COMMITTED)
-				return fail(err, "%s", end_err);
+				return ops_fail(err, "%s", end_err);
 			outcome_fail(r, err);
 			l = strlen(err);
 			snprintf(err + l, OPS_ERR_LEN - l, "; and %s", end_err);
@@ -602,7 +591,7 @@ static int rebind(struct cdnactl_sys *s, struct ops_flash_result *r,
 			 "bind again (%s)", r->driver, strerror(-brc));
 		return rc;
 	}
-	return fail(err, "driver %s did not bind to the NIC again (%s): "
+	return ops_fail(err, "driver %s did not bind to the NIC again (%s): "
 		    "the NIC runs firmware it may not accept (see the "
 		    "kernel log)", r->driver, strerror(-brc));
 }
@@ -627,7 +616,7 @@ static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
 			     "at the reset", r->driver);
 			rc = s->driver_unbind(s, r->driver);
 			if (rc)
-				return fail(err, "cannot unbind driver %s from "
+				return ops_fail(err, "cannot unbind driver %s from "
 					    "the NIC: %s", r->driver,
 					    strerror(-rc));
 			r->driver_unbound = true;
@@ -635,10 +624,10 @@ static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
 		}
 	}
 	if (rc == -EBUSY && writable && !activating)
-		return fail(err, "%s; or give --activate: the driver is "
+		return ops_fail(err, "%s; or give --activate: the driver is "
 			    "unbound for the whole flash then", why);
 	if (rc)
-		return fail(err, "%s", why);
+		return ops_fail(err, "%s", why);
 	return 0;
 }
 
@@ -682,7 +671,7 @@ int ops_flash(struct cdnactl_sys *s, const struct cdnactl_args *a,
 	r->have_after = true;
 	if (r->after.bank[r->bank].state != CDNA_FLASH_BANK_PENDING ||
 	    r->after.bank[r->bank].version != r->img.fw_version)
-		return rebind(s, r, fail(err, "the NIC accepted the image but "
+		return rebind(s, r, ops_fail(err, "the NIC accepted the image but "
 					 "bank %d now shows %s: %s", r->bank,
 					 cdna_flash_bank_state_name(
 						 r->after.bank[r->bank].state),
