@@ -48,7 +48,7 @@ atk() {
 hit() {
     mac=$(xenstore-read "/local/domain/$DA/device/cdna/0/mac" 2>/dev/null) || return 0
     ip neigh replace "$SINK_IP" lladdr "$mac" dev xenbr0 nud permanent 2>/dev/null
-    busybox ping -q -c "$1" -i 0.05 -w 3 "$SINK_IP" >/dev/null 2>&1
+    busybox ping -q -c "$1" -i 0.05 -W 1 -w 2 "$SINK_IP" >/dev/null 2>&1
     echo "dom0 sent $1 frames to $mac" >>"$O/dom0-actions"
 }
 
