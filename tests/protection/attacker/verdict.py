@@ -207,6 +207,13 @@ def system(path, name, opts):
                 "")
     detail = "; ".join(why) if why else \
         "%d forbidden calls, all refused as expected" % tot["forbidden"]
+    # What reached the attacker's context meanwhile (dom0's frames).
+    if before and after:
+        rx = after["nic"]["rx_frames"] - before["nic"]["rx_frames"]
+        nobuf = (after["nic"]["dropped"].get("rx_no_buf", 0) -
+                 before["nic"]["dropped"].get("rx_no_buf", 0))
+        detail += "; attacker's context: %d frames received, %d dropped " \
+            "(no buffer)" % (rx, nobuf)
     if secs:
         detail += " (%s s)" % secs
     return "\t".join([name, "system", "ok" if ok else "FAIL",
