@@ -28,6 +28,7 @@ SINK_IP=10.99.0.250
 PINGS=15          # the victim's pings during each attack, 0.2 s apart
 IPERF_S=3         # and its iperf3 transfer, seconds
 FLOOD_S=8         # the flood lasts this long; the victim's iperf3 inside it
+KEPT_S=5          # doorbells through a kept mapping, on the victim's context
 
 section() {       # section NAME: the rest of stdin, delimited
     echo "@@BEGIN $1"
@@ -104,8 +105,18 @@ EOF
         section baseline
 }
 
+# traffic SECS: the victim's pages now, then its traffic in the background:
+# pings and an iperf3 transfer of SECS seconds to the far end.
+traffic() {
+    in_victim 20 "cat /proc/cdna-victim; rm -f /tmp/t-ping /tmp/t-iperf;
+        (ping -c $PINGS -i 0.2 -W 2 $FAR >/tmp/t-ping 2>&1; echo rc=\$? >>/tmp/t-ping) </dev/null >/dev/null 2>&1 &
+        (iperf3 -c $FAR -t $1 -f m --connect-timeout 5000 >/tmp/t-iperf 2>&1; echo rc=\$? >>/tmp/t-iperf) </dev/null >/dev/null 2>&1 &
+        echo traffic started"
+}
+
 run() {
     name=$1
+    skip_cleanup=
     . "$S/env"
     O=$S/$name
     rm -rf "$O"; mkdir -p "$O"
@@ -119,11 +130,29 @@ run() {
     [ "$name" = flood_to_starve_others ] && secs=$((FLOOD_S - 2))
     # The victim: its pages now, then traffic in the background for the
     # attack's whole length.
-    in_victim 20 "cat /proc/cdna-victim; rm -f /tmp/t-ping /tmp/t-iperf;
-        (ping -c $PINGS -i 0.2 -W 2 $FAR >/tmp/t-ping 2>&1; echo rc=\$? >>/tmp/t-ping) </dev/null >/dev/null 2>&1 &
-        (iperf3 -c $FAR -t $secs -f m --connect-timeout 5000 >/tmp/t-iperf 2>&1; echo rc=\$? >>/tmp/t-iperf) </dev/null >/dev/null 2>&1 &
-        echo traffic started" >"$O/victim.before" 2>&1
+    [ "$name" = kept_doorbell_mapping_after_reassign ] || traffic "$secs" >"$O/victim.before" 2>&1
     case $name in
+    kept_doorbell_mapping_after_reassign)
+        # The attacker maps its context's BAR0 page and keeps it; dom0
+        # revokes it and gives the same context to the victim (its
+        # driver follows); then the attacker rings through the mapping.
+        atk "$name" 1
+        revoke_attacker 0
+        stats "$ctx" >"$O/atk.revoked.json"
+        cdnactl revoke "$DV" >>"$O/revoke" 2>&1
+        cdnactl assign "$DV" --ctx "$ctx" >>"$O/revoke" 2>&1
+        echo "the victim (d$DV) moved to context $ctx, the attacker's last" >>"$O/dom0-actions"
+        sed -i "s/^VCTX=.*/VCTX=$ctx/" "$S/env"
+        VCTX=$ctx
+        in_victim 40 "i=0; while [ ! -e /sys/class/net/eth0 ] && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i+1)); done;
+            ip addr add $(cdna-domus ip 1)/24 dev eth0; ip link set eth0 up; sleep 1; ping -c 2 -W 3 $FAR | grep transmitted" >>"$O/dom0-actions" 2>&1
+        stats "$ctx" >"$O/vicn.before.json"
+        traffic "$KEPT_S" >"$O/victim.before" 2>&1
+        atk "$name" 2 "secs=$KEPT_S"
+        sleep "$KEPT_S"
+        atk "$name" 3
+        stats "$ctx" >"$O/vicn.after.json"
+        skip_cleanup=1 ;;
     granted_in_page_as_rx_target)
         gref=$(in_victim 10 "echo grant $DA 3 >/proc/cdna-victim; sed -n 's/^grant ref \([0-9]*\).*/\1/p' /proc/cdna-victim" | tail -n1)
         echo "the victim granted page 3 to d$DA: ref $gref" >>"$O/dom0-actions"
@@ -157,13 +186,18 @@ run() {
     in_victim 60 "i=0; while [ \$(cat /tmp/t-ping /tmp/t-iperf 2>/dev/null | grep -c '^rc=') -lt 2 ] && [ \$i -lt 200 ]; do sleep 0.25; i=\$((i+1)); done;
         grep -E 'transmitted|^rc=' /tmp/t-ping; grep -E 'receiver|error|^rc=' /tmp/t-iperf; cat /proc/cdna-victim" >"$O/victim.after" 2>&1
     cat /proc/cdna-victim >"$O/dom0.after"
-    stats "$ctx" >"$O/atk.after.json"
+    if [ -z "$skip_cleanup" ]; then
+        stats "$ctx" >"$O/atk.after.json"
+        revoke_attacker 0
+        stats "$ctx" >"$O/atk.revoked.json"
+    else
+        cp "$O/atk.revoked.json" "$O/atk.after.json"
+    fi
     stats "$VCTX" >"$O/vic.after.json"
-    revoke_attacker 0
-    stats "$ctx" >"$O/atk.revoked.json"
     cdnactl list 2>&1 | head -n1 >"$O/nic"
     for f in attacker dom0-actions victim.before victim.after dom0.before dom0.after revoke nic \
-             atk.before.json atk.prerevoke.json atk.after.json atk.revoked.json vic.before.json vic.after.json; do
+             atk.before.json atk.prerevoke.json atk.after.json atk.revoked.json vic.before.json vic.after.json \
+             vicn.before.json vicn.after.json; do
         [ -f "$O/$f" ] && section "$f" <"$O/$f"
     done
     return 0

@@ -893,18 +893,26 @@ static int flood_fn(void *unused)
 	return 0;
 }
 
+static int thr_irq_off;	/* the storm also masks the context's interrupt */
+
 static int storm_fn(void *unused)
 {
 	void __iomem *db = c.db;
+	unsigned long end = jiffies + thr_secs * HZ;
 
-	while (!kthread_should_stop()) {
+	while (!kthread_should_stop() &&
+	       (!thr_secs || time_before(jiffies, end))) {
 		u32 v = get_random_u32();
 
 		writel(v, db + ((v & 1) ? CTX_RX_PROD : CTX_TX_PROD));
 		thr_rings++;
+		if (thr_irq_off && !(thr_rings & 7))
+			writel(0, db + CTX_IRQ_ENABLE);
 		if (!(thr_rings & 63))
 			usleep_range(200, 400);
 	}
+	while (!kthread_should_stop())
+		msleep(10);
 	return 0;
 }
 
@@ -943,6 +951,8 @@ static void a_storm(unsigned int phase)
 								       1000),
 		       post_rx(64));
 		thr_rings = 0;
+		thr_secs = 0;
+		thr_irq_off = 0;
 		thr = kthread_run(storm_fn, NULL, "cdna-storm");
 		if (IS_ERR(thr)) {
 			thr = NULL;
@@ -956,6 +966,44 @@ static void a_storm(unsigned int phase)
 	/* And after the revoke: nothing it posts is taken. */
 	try1("ENQUEUE after the revoke", CDNA_RING_TX, maddr_of(txp[0]), 60,
 	     CDNA_DESC_EOP, CDNA_HV_NOT_OWNER);
+}
+
+/*
+ * Not in the fast tier: a PV mapping of a BAR0 page survives the revoke
+ * (Xen keeps no reverse map of I/O mappings), and the context goes to its
+ * next owner.  Phase 1 maps the context's page (ctx_open) and keeps it;
+ * dom0 then revokes it and gives the same context to the victim; phase 2
+ * rings that context's doorbells with random producer indexes and masks
+ * its interrupt through the kept mapping for `secs` seconds while the
+ * victim's traffic runs; phase 3 stops.  The store itself cannot be
+ * refused (nothing between the guest's PTE and the NIC); what must hold
+ * is the victim's memory, its references and its traffic.
+ */
+static void a_kept_mapping(unsigned int phase, unsigned int secs)
+{
+	if (phase == 1) {
+		detail("; BAR0 page of context %u mapped and kept; dom0 gives "
+		       "the context to the victim next", c.ctx);
+		return;
+	}
+	if (phase == 2) {
+		thr_rings = 0;
+		thr_secs = secs ? secs : 6;
+		thr_irq_off = 1;
+		thr = kthread_run(storm_fn, NULL, "cdna-kept");
+		if (IS_ERR(thr)) {
+			thr = NULL;
+			detail("; no thread");
+		}
+		detail("; doorbells and IRQ_ENABLE=0 through the kept mapping "
+		       "of context %u for %u s", c.ctx, thr_secs);
+		return;
+	}
+	thr_stop();
+	t.forbidden++;
+	t.accepted++;
+	detail("; %llu stores reached context %u of another domain (its "
+	       "doorbells and interrupt enable)", thr_rings, c.ctx);
 }
 
 /* ---- /proc/cdna-attack ------------------------------------------------------ */
@@ -1019,6 +1067,8 @@ static void run(const char *name, unsigned int phase, const char *args)
 		a_flood(phase, arg_of(args, "secs"));
 	else if (!strcmp(name, "doorbell_storm_during_revoke"))
 		a_storm(phase);
+	else if (!strcmp(name, "kept_doorbell_mapping_after_reassign"))
+		a_kept_mapping(phase, arg_of(args, "secs"));
 	else {
 		out("ERR unknown attack %s\n", name);
 		return;
