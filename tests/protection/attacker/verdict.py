@@ -138,7 +138,11 @@ def system(path, name, opts):
                    tot["expected"] == tot["refused"] and moved > 0 and
                    not errs and lines)
     if tot["accepted"]:
-        why.append("%d forbidden action(s) went through" % tot["accepted"])
+        what = [p for l in lines for p in l.split("; ")[1:]
+                if re.search(r"ACCEPTED|WENT|MAPPED|HANDED|CHANGED|reached|"
+                             r"did not go|never filled", p)]
+        why.append("%d forbidden action(s) went through: %s"
+                   % (tot["accepted"], "; ".join(what)))
     if tot["expected"] != tot["refused"]:
         why.append("%d refused for another reason than expected"
                    % (tot["refused"] - tot["expected"]))
@@ -216,6 +220,9 @@ def system(path, name, opts):
                 "")
     detail = "; ".join(why) if why else \
         "%d forbidden calls, all refused as expected" % tot["forbidden"]
+    if ping and name != "flood_to_starve_others":
+        detail += "; victim: %s/%s pings, iperf3 %s Mbit/s" % (
+            ping.group(2), ping.group(1), rate)
     # What reached the attacker's context meanwhile (dom0's frames).
     if before and after:
         rx = after["nic"]["rx_frames"] - before["nic"]["rx_frames"]
@@ -297,11 +304,11 @@ def table(paths):
     hdr = ("attack", "tier", "refused", "counter (moved)", "victim",
            "leaked", "victim", "Xen/QEMU/", "")
     hdr2 = ("", "", "", "", "bytes", "refs", "traffic", "dom0 alive", "")
-    fmt = "%-31s %-6s %-7s %-27s %6s %6s %-8s %-11s %s"
+    fmt = "%-36s %-6s %-7s %-32s %6s %6s %-8s %-11s %s"
     print(fmt % hdr)
     print(fmt % hdr2)
     for f in rows:
-        print(fmt % (f[0], f[1], f[3], f[4][:27], f[5], f[6], f[7], f[8],
+        print(fmt % (f[0], f[1], f[3], f[4][:32], f[5], f[6], f[7], f[8],
                      "" if f[2] == "ok" else "FAIL"))
     bad = [f for f in rows if f[2] != "ok"]
     tiers = sorted({f[1] for f in rows})
