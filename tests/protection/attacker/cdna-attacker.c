@@ -261,6 +261,9 @@ static void try_store(const char *what, void *va, u32 val)
 
 static void flush_line(const char *name, unsigned int phase)
 {
+	pr_info("cdna-attacker: %s phase %u ctx %u: %u forbidden, %u refused "
+		"(%u as expected), %u went through\n", name, phase, c.ctx,
+		t.forbidden, t.refused, t.expected, t.accepted);
 	out("ATK %s phase=%u ctx=%u forbidden=%u refused=%u expected=%u "
 	    "accepted=%u tx_prod=%u rx_prod=%u tx_cons=%u rx_cons=%u%s\n",
 	    name, phase, c.ctx, t.forbidden, t.refused, t.expected,
