@@ -117,6 +117,7 @@ traffic() {
 run() {
     name=$1
     skip_cleanup=
+    # shellcheck source=/dev/null
     . "$S/env"
     O=$S/$name
     rm -rf "$O"; mkdir -p "$O"
@@ -204,6 +205,7 @@ run() {
 }
 
 final() {
+    # shellcheck source=/dev/null
     . "$S/env"
     cdnactl revoke "$DV" 2>&1 | section victim-revoke
     cdnactl stats --json 2>&1 | section stats-final
