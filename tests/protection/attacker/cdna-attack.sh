@@ -153,6 +153,8 @@ run() {
         sleep "$KEPT_S"
         atk "$name" 3
         stats "$ctx" >"$O/vicn.after.json"
+        # Once the attacker stopped: does the victim reach the far end?
+        { echo "after the attack:"; in_victim 30 "ping -c 3 -W 3 $FAR | grep transmitted"; } >>"$O/dom0-actions" 2>&1
         skip_cleanup=1 ;;
     granted_in_page_as_rx_target)
         gref=$(in_victim 10 "echo grant $DA 3 >/proc/cdna-victim; sed -n 's/^grant ref \([0-9]*\).*/\1/p' /proc/cdna-victim" | tail -n1)

@@ -897,17 +897,31 @@ static int flood_fn(void *unused)
 }
 
 static int thr_irq_off;	/* the storm also masks the context's interrupt */
+static int thr_sweep;	/* producers swept up from 0, not random */
 
 static int storm_fn(void *unused)
 {
 	void __iomem *db = c.db;
 	unsigned long end = jiffies + thr_secs * HZ;
 
+	u32 g = 0;
+
 	while (!kthread_should_stop() &&
 	       (!thr_secs || time_before(jiffies, end))) {
 		u32 v = get_random_u32();
 
-		writel(v, db + ((v & 1) ? CTX_RX_PROD : CTX_TX_PROD));
+		if (thr_sweep) {
+			/*
+			 * A fresh context counts from 0: a producer within a
+			 * ring of the consumer is taken, also one that moves
+			 * back (the NIC then forgets the buffers past it).
+			 */
+			writel(g, db + CTX_RX_PROD);
+			writel(g, db + CTX_TX_PROD);
+			g = (g + 64) & ((1u << 20) - 1);
+		} else {
+			writel(v, db + ((v & 1) ? CTX_RX_PROD : CTX_TX_PROD));
+		}
 		thr_rings++;
 		if (thr_irq_off && !(thr_rings & 7))
 			writel(0, db + CTX_IRQ_ENABLE);
@@ -956,6 +970,7 @@ static void a_storm(unsigned int phase)
 		thr_rings = 0;
 		thr_secs = 0;
 		thr_irq_off = 0;
+		thr_sweep = 0;
 		thr = kthread_run(storm_fn, NULL, "cdna-storm");
 		if (IS_ERR(thr)) {
 			thr = NULL;
@@ -976,8 +991,10 @@ static void a_storm(unsigned int phase)
  * (Xen keeps no reverse map of I/O mappings), and the context goes to its
  * next owner.  Phase 1 maps the context's page (ctx_open) and keeps it;
  * dom0 then revokes it and gives the same context to the victim; phase 2
- * rings that context's doorbells with random producer indexes and masks
- * its interrupt through the kept mapping for `secs` seconds while the
+ * writes that context's producer indexes, swept up from 0 (a fresh
+ * context's indexes start there, and the NIC takes any producer within a
+ * ring of its consumer, also one that moves back), and masks its
+ * interrupt, through the kept mapping for `secs` seconds while the
  * victim's traffic runs; phase 3 stops.  The store itself cannot be
  * refused (nothing between the guest's PTE and the NIC); what must hold
  * is the victim's memory, its references and its traffic.
@@ -993,13 +1010,15 @@ static void a_kept_mapping(unsigned int phase, unsigned int secs)
 		thr_rings = 0;
 		thr_secs = secs ? secs : 6;
 		thr_irq_off = 1;
+		thr_sweep = 1;
 		thr = kthread_run(storm_fn, NULL, "cdna-kept");
 		if (IS_ERR(thr)) {
 			thr = NULL;
 			detail("; no thread");
 		}
-		detail("; doorbells and IRQ_ENABLE=0 through the kept mapping "
-		       "of context %u for %u s", c.ctx, thr_secs);
+		detail("; producers swept from 0 (RX and TX) and IRQ_ENABLE=0 "
+		       "through the kept mapping of context %u for %u s",
+		       c.ctx, thr_secs);
 		return;
 	}
 	thr_stop();
