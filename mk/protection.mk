@@ -1,7 +1,11 @@
 # protection.mk - the DMA-protection suite, fast tier (tests/protection/):
 # the testbed's pieces (mk/testbed.mk, included before) in protected mode
-# with one hostile guest.
-#   make check-protection   run it: a table and one line per attack
+# with one hostile guest; and its system tier (tests/protection/attacker/,
+# tests/system/protection.sh): a hostile PV domU against real Xen.
+#   make check-protection         both tiers, then one table for both
+#   make check-protection-fast    the fast tier alone (seconds, no root)
+#   make check-protection-system  the system tier alone (root, the platform;
+#                                 a few minutes under TCG)
 PROTECT_SRCS := tests/protection/scene.c tests/protection/attacks.c \
 	tests/protection/suite.c tests/protection/test_activation.c
 PROTECT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(PROTECT_SRCS))
@@ -18,9 +22,15 @@ $(CDNA_PROTECT): $(filter-out %/test_activation.o,$(PROTECT_OBJS)) $(HV_CORE_OBJ
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -lpcap -o $@
 
-.PHONY: check-protection
-check-protection: deps $(CDNA_PROTECT) firmware
+.PHONY: check-protection check-protection-fast check-protection-system
+check-protection: deps $(CDNA_PROTECT) firmware cdnactl platform
+	@BUILD=$(BUILD) tests/protection/attacker/check-protection.sh
+
+check-protection-fast: deps $(CDNA_PROTECT) firmware
 	@BUILD=$(BUILD) $(CDNA_PROTECT)
+
+check-protection-system: deps firmware cdnactl platform
+	$(PLATFORM_ROOT)tests/system/run.sh protection
 
 UNIT_TESTS += $(CDNA_PROTECT)
 

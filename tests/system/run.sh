@@ -14,6 +14,8 @@
 #                               booted directly with the cdna device and cdna.ko
 #                               (tests/system/native.sh); `check` runs them after the
 #                               Xen checks
+#   tests/system/run.sh protection [NAME]  the DMA-protection suite's system tier: a hostile
+#                               domU's attacks against real Xen (tests/system/protection.sh)
 # Environment: CDNA_DOMUS (N, default 2), CDNA_DOMU_MEM, CDNA_DOM0_MEM, CDNA_QEMU_MEM,
 # CDNA_QEMU_EXTRA (extra QEMU arguments, e.g. a -device), CDNA_TCG (default
 # tcg,thread=single), CDNA_DOM0_ARGS / CDNA_DOMU_ARGS (kernel arguments), CDNA_BOOT_TIMEOUT,
@@ -24,6 +26,10 @@
 set -euo pipefail
 # The check's guests: two on contexts of the NIC (CDNA), one through
 # netfront/netback and dom0's bridge (the baseline), in one boot.
+if [ "${1:-}" = protection ]; then
+    shift
+    exec "$(dirname "$0")/protection.sh" "$@"
+fi
 if [ "${1:-check}" = check ]; then
     : "${CDNA_DOMUS:=3}" "${CDNA_DOMU_NETS:=cdna cdna vif}"
     export CDNA_DOMUS CDNA_DOMU_NETS
