@@ -45,8 +45,10 @@ const char *cdna_err_sentence(unsigned cmd, int code)
 		if (cmd == CDNA_OP_REVOKE)
 			return "the context is already being revoked (EBUSY)";
 		if (cmd == CDNA_OP_ASSIGN)
-			return "the context is already assigned, or another "
-			       "context has that MAC (EBUSY)";
+			return "the context is already assigned, its last "
+			       "owner is still alive (it may still map the "
+			       "context's doorbells), another context has that "
+			       "MAC, or the NIC is being reset (EBUSY)";
 		return "the context is busy (EBUSY)";
 	case CDNA_ENODEV:
 		return "dom0's cdna driver has not registered the NIC (ENODEV)";

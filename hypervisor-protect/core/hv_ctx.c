@@ -272,6 +272,23 @@ static void ctx_clear_identity(struct cdna_hv *hv, unsigned c)
 	hv_bar2_wr(hv, m + MGMT_CTX_MAC_HI, 0);
 }
 
+/*
+ * Whether a free context must wait for its last owner before it goes to
+ * domid: that domain may still map the context's BAR0 page (a PV mapping
+ * of I/O memory cannot be withdrawn), so it could ring the doorbells of
+ * whoever gets the context next.  Dead, it maps nothing.
+ */
+static int kept_by_last_owner(struct cdna_hv *hv, struct hv_ctx *ctx,
+			      uint16_t domid)
+{
+	if (ctx->last_owner == CDNA_DOMID_NONE || ctx->last_owner == domid)
+		return 0;
+	if (hv->plat.domain_exists(hv->plat.opaque, ctx->last_owner))
+		return 1;
+	ctx->last_owner = CDNA_DOMID_NONE;
+	return 0;
+}
+
 long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 	       struct cdna_op_assign *op)
 {
@@ -297,7 +314,8 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		return -CDNA_ENOENT;
 	if (op->ctx == CDNA_CTX_ANY) {
 		for (c = 0; c < hv->num_ctx; c++)
-			if (hv->ctx[c].state == HV_CTX_FREE)
+			if (hv->ctx[c].state == HV_CTX_FREE &&
+			    !kept_by_last_owner(hv, &hv->ctx[c], op->domid))
 				break;
 		if (c == hv->num_ctx)
 			return -CDNA_ENOSPC;
@@ -305,7 +323,8 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		c = op->ctx;
 		if (c >= hv->num_ctx)
 			return -CDNA_ENOENT;
-		if (hv->ctx[c].state != HV_CTX_FREE)
+		if (hv->ctx[c].state != HV_CTX_FREE ||
+		    kept_by_last_owner(hv, &hv->ctx[c], op->domid))
 			return -CDNA_EBUSY;
 	}
 	if (mac_taken(hv, op->mac))
@@ -316,6 +335,7 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 	memcpy(ctx->mac, op->mac, 6);
 	ctx->flags = op->flags;
 	ctx->owner = op->domid;
+	ctx->owner_trusted = who->privileged && op->domid == who->domid;
 	ctx->seq_base = hv_next_seq_base(hv);
 	for (unsigned r = 0; r < 2; r++)
 		ctx->ring[r].prod = ctx->ring[r].clean = 0;
@@ -376,7 +396,9 @@ long hv_ctx_revoke(struct cdna_hv *hv, unsigned c, uint32_t *refs,
 	ctx_free_pages(hv, ctx);
 	ctx_clear_identity(hv, c);
 	ctx->state = HV_CTX_FREE;
+	ctx->last_owner = ctx->owner_trusted ? CDNA_DOMID_NONE : ctx->owner;
 	ctx->owner = CDNA_DOMID_NONE;
+	ctx->owner_trusted = 0;
 	ctx->flags = 0;
 	memset(ctx->mac, 0, sizeof(ctx->mac));
 	return 0;
@@ -428,10 +450,15 @@ void cdna_hv_domain_gone(struct cdna_hv *hv, uint16_t domid)
 {
 	uint32_t refs, us;
 
-	for (unsigned c = 0; c < hv->num_ctx; c++)
-		if (hv->ctx[c].state != HV_CTX_FREE &&
-		    hv->ctx[c].owner == domid)
+	for (unsigned c = 0; c < hv->num_ctx; c++) {
+		struct hv_ctx *ctx = &hv->ctx[c];
+
+		if (ctx->state != HV_CTX_FREE && ctx->owner == domid)
 			hv_ctx_revoke(hv, c, &refs, &us);
+		/* Dead, it maps nothing: its contexts may go to anyone. */
+		if (ctx->last_owner == domid)
+			ctx->last_owner = CDNA_DOMID_NONE;
+	}
 }
 
 size_t cdna_hv_size(void)
@@ -444,7 +471,7 @@ void cdna_hv_init(struct cdna_hv *hv, const struct cdna_hv_platform *plat)
 	memset(hv, 0, sizeof(*hv));
 	hv->plat = *plat;
 	for (unsigned c = 0; c < CDNA_NUM_CTX; c++)
-		hv->ctx[c].owner = CDNA_DOMID_NONE;
+		hv->ctx[c].owner = hv->ctx[c].last_owner = CDNA_DOMID_NONE;
 }
 
 void cdna_hv_fini(struct cdna_hv *hv)
@@ -462,7 +489,7 @@ void cdna_hv_fini(struct cdna_hv *hv)
 			continue;
 		ctx_free_pages(hv, ctx);
 		memset(ctx, 0, sizeof(*ctx));
-		ctx->owner = CDNA_DOMID_NONE;
+		ctx->owner = ctx->last_owner = CDNA_DOMID_NONE;
 	}
 	if (hv->intvec && hv->nic_registered) {
 		/* Disarm the vector before its page goes. */

@@ -38,6 +38,11 @@ struct hv_ring {
 struct hv_ctx {
 	uint32_t state;           /* enum hv_ctx_state */
 	uint16_t owner;           /* CDNA_DOMID_NONE when free */
+	/* The owner before the last revoke, while it may still map the BAR0
+	 * page (until it dies; CDNA_DOMID_NONE for none, or for dom0): the
+	 * context goes to no other domain meanwhile (hcall.h, ASSIGN). */
+	uint16_t last_owner;
+	uint8_t owner_trusted;    /* the owner is the privileged caller */
 	uint32_t seq_base;
 	uint32_t port;            /* notification channel in the owner */
 	uint8_t mac[6];

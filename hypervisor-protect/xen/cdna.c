@@ -142,6 +142,19 @@ static int cf_check cdna_get_frame(void *opaque, uint16_t domid,
         *why = CDNA_HV_NOT_OWNED;
         goto fail;
     }
+    /*
+     * A page the domain gave back (decrease_reservation) while we still
+     * hold a reference keeps its owner and a non-zero count until our last
+     * put, so get_page() takes it; but it is no longer the domain's:
+     * PGC_allocated went with the freeing.  (Found by the system tier's
+     * page_freed_while_in_flight.)
+     */
+    if ( !(pg->count_info & PGC_allocated) )
+    {
+        put_page(pg);
+        *why = CDNA_HV_NOT_OWNED;
+        goto fail;
+    }
     /* Page tables, descriptor tables, read-only pages: not for the NIC. */
     if ( writable && !get_page_type(pg, PGT_writable_page) )
     {

@@ -156,6 +156,14 @@ struct cdna_op_register_nic {
  * (HYPERVISOR_update_va_mapping / mmu_update with those frames).  REVOKE
  * withdraws both; pages the guest still maps are freed when it unmaps
  * them or dies, never reused while mapped.
+ *
+ * A mapping of the BAR0 page cannot be withdrawn from a PV domain (Xen
+ * keeps no reverse map of I/O memory), so after a revoke a context goes to
+ * another domain only once its last owner is gone (dead): until then
+ * ASSIGN of that context to anyone but its last owner gets -CDNA_EBUSY,
+ * and CDNA_CTX_ANY passes it over.  dom0's own contexts are exempt (dom0
+ * is trusted).  Otherwise the last owner could ring the next owner's
+ * doorbells through the mapping it kept.
  */
 struct cdna_op_assign {
 	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY; OUT the one used */

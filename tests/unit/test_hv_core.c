@@ -548,22 +548,89 @@ static unsigned hypervisor_pages(void)
 
 TEST(revoke_frees_the_context_pages_so_the_next_owner_gets_fresh_ones)
 {
-	struct cdna_op_revoke r = { .ctx = 0 };
-	struct cdna_op_assign a = { .ctx = 0, .domid = OTHER,
+	struct cdna_op_revoke r = { .ctx = 1 };
+	struct cdna_op_assign mine = { .ctx = 1, .domid = TB_DOM0,
+				       .mac = { 2, 0, 0, 0, 0, 6 } };
+	struct cdna_op_assign a = { .ctx = 1, .domid = OTHER,
 				    .mac = { 2, 0, 0, 0, 0, 7 } };
 	unsigned before;
 
 	setup();
-	before = hypervisor_pages();               /* intvec + 3 of ctx 0 */
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &mine), 0);
+	before = hypervisor_pages();
 	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &r), 0);
 	CHECK_EQ(hypervisor_pages(), before - 3);
 	CHECK_EQ(f.dom.bad_maps, 0);
 	dom_create(&f.dom, OTHER);
 	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
 	CHECK_EQ(hypervisor_pages(), before);
-	/* The last owner maps none of the new pages. */
-	CHECK_EQ(f.dom.ro_map[GUEST][(a.tx_ring - f.hm.base) / CDNA_PAGE_SIZE],
-		 0);
+	/* The last owner (dom0: trusted, so the context may go to a guest
+	 * at once) maps none of the new pages. */
+	CHECK_EQ(f.dom.ro_map[TB_DOM0][(a.tx_ring - f.hm.base) /
+				       CDNA_PAGE_SIZE], 0);
+}
+
+/* Revoke GUEST's context 0; assign it (or any) to domid. */
+static long reassign_after_revoke(uint16_t domid, uint16_t ctx,
+				  struct cdna_op_assign *a)
+{
+	struct cdna_op_revoke r = { .ctx = 0 };
+
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &r), 0);
+	dom_create(&f.dom, domid);
+	*a = (struct cdna_op_assign){ .ctx = ctx, .domid = domid,
+				      .mac = { 2, 0, 0, 0, 0, 7 } };
+	return hv_fake_dom0(&f, CDNA_OP_ASSIGN, a);
+}
+
+TEST(a_revoked_context_goes_to_no_other_domain_while_its_last_owner_lives)
+{
+	struct cdna_op_assign a;
+
+	setup();
+	/* GUEST may still map the context's doorbell page. */
+	CHECK_EQ(reassign_after_revoke(OTHER, 0, &a), -CDNA_EBUSY);
+	CHECK_EQ(f.ctx_state[0], CDNA_CTX_STATE_STOPPED);
+}
+
+TEST(assign_any_passes_over_a_context_kept_by_its_live_last_owner)
+{
+	struct cdna_op_assign a;
+
+	setup();
+	CHECK_EQ(reassign_after_revoke(OTHER, CDNA_CTX_ANY, &a), 0);
+	CHECK(a.ctx != 0);
+}
+
+TEST(a_revoked_context_may_go_back_to_its_last_owner)
+{
+	struct cdna_op_assign a;
+
+	setup();
+	CHECK_EQ(reassign_after_revoke(GUEST, 0, &a), 0);
+	CHECK_EQ(a.ctx, 0);
+}
+
+TEST(a_context_goes_to_another_domain_once_its_last_owner_died)
+{
+	struct cdna_op_assign a;
+
+	setup();
+	CHECK_EQ(reassign_after_revoke(OTHER, 0, &a), -CDNA_EBUSY);
+	f.dom.alive[GUEST] = 0;
+	cdna_hv_domain_gone(f.hv, GUEST);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
+	CHECK_EQ(a.ctx, 0);
+}
+
+TEST(a_context_whose_last_owner_vanished_unannounced_is_free_again)
+{
+	struct cdna_op_assign a;
+
+	setup();
+	CHECK_EQ(reassign_after_revoke(OTHER, 0, &a), -CDNA_EBUSY);
+	f.dom.alive[GUEST] = 0;   /* no domain_gone: the platform says */
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
 }
 
 TEST(a_context_is_unusable_after_revoke)
@@ -796,7 +863,7 @@ TEST(a_revoke_during_the_reset_waits_for_the_end_if_the_nic_never_stopped)
 	CHECK_EQ(r.contexts, 0);
 	CHECK_EQ(dom_refs(&f.dom), 0);
 	CHECK_EQ(cdna_hv_refs_held(f.hv), 0);
-	CHECK_EQ(hv_fake_guest(&f, OTHER, 0), 0);
+	CHECK_EQ(hv_fake_guest(&f, GUEST, 0), 0);
 }
 
 TEST(a_domain_that_dies_while_suspended_gives_its_context_back)

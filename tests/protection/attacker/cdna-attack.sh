@@ -135,24 +135,33 @@ run() {
     case $name in
     kept_doorbell_mapping_after_reassign)
         # The attacker maps its context's BAR0 page and keeps it; dom0
-        # revokes it and gives the same context to the victim (its
-        # driver follows); then the attacker rings through the mapping.
+        # revokes it and tries to give the same context to the victim
+        # (its driver follows).  The hypervisor must refuse while the
+        # attacker lives (hcall.h, ASSIGN); the victim then gets another
+        # context.  Either way the attacker rings through its mapping.
         atk "$name" 1
         revoke_attacker 0
         stats "$ctx" >"$O/atk.revoked.json"
         cdnactl revoke "$DV" >>"$O/revoke" 2>&1
-        cdnactl assign "$DV" --ctx "$ctx" >>"$O/revoke" 2>&1
-        echo "the victim (d$DV) moved to context $ctx, the attacker's last" >>"$O/dom0-actions"
-        sed -i "s/^VCTX=.*/VCTX=$ctx/" "$S/env"
-        VCTX=$ctx
+        if cdnactl assign "$DV" --ctx "$ctx" >>"$O/revoke" 2>&1; then
+            handed=1
+            echo "the victim (d$DV) moved to context $ctx, the attacker's last" >>"$O/dom0-actions"
+        else
+            handed=0
+            echo "HANDOVER REFUSED: context $ctx goes to no other domain while its last owner d$DA lives" >>"$O/dom0-actions"
+            cdnactl assign "$DV" >>"$O/revoke" 2>&1
+        fi
+        VCTX=$(xenstore-read "/local/domain/$DV/device/cdna/0/ctx")
+        echo "the victim (d$DV) is on context $VCTX" >>"$O/dom0-actions"
+        sed -i "s/^VCTX=.*/VCTX=$VCTX/" "$S/env"
         in_victim 40 "i=0; while [ ! -e /sys/class/net/eth0 ] && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i+1)); done;
             ip addr add $(cdna-domus ip 1)/24 dev eth0; ip link set eth0 up; sleep 1; ping -c 2 -W 3 $FAR | grep transmitted" >>"$O/dom0-actions" 2>&1
-        stats "$ctx" >"$O/vicn.before.json"
+        stats "$VCTX" >"$O/vicn.before.json"
         traffic "$KEPT_S" >"$O/victim.before" 2>&1
         atk "$name" 2 "secs=$KEPT_S"
         sleep "$KEPT_S"
-        atk "$name" 3
-        stats "$ctx" >"$O/vicn.after.json"
+        atk "$name" 3 "handed=$handed"
+        stats "$VCTX" >"$O/vicn.after.json"
         # Once the attacker stopped: does the victim reach the far end?
         { echo "after the attack:"; in_victim 30 "ping -c 3 -W 3 $FAR | grep transmitted"; } >>"$O/dom0-actions" 2>&1
         skip_cleanup=1 ;;

@@ -999,7 +999,8 @@ static void a_storm(unsigned int phase)
  * refused (nothing between the guest's PTE and the NIC); what must hold
  * is the victim's memory, its references and its traffic.
  */
-static void a_kept_mapping(unsigned int phase, unsigned int secs)
+static void a_kept_mapping(unsigned int phase, unsigned int secs,
+			   unsigned int handed)
 {
 	if (phase == 1) {
 		detail("; BAR0 page of context %u mapped and kept; dom0 gives "
@@ -1023,9 +1024,19 @@ static void a_kept_mapping(unsigned int phase, unsigned int secs)
 	}
 	thr_stop();
 	t.forbidden++;
-	t.accepted++;
-	detail("; %llu stores reached context %u of another domain (its "
-	       "doorbells and interrupt enable)", thr_rings, c.ctx);
+	if (handed) {
+		t.accepted++;
+		detail("; %llu stores reached context %u of another domain "
+		       "(its doorbells and interrupt enable)", thr_rings,
+		       c.ctx);
+		return;
+	}
+	/* dom0's handover of the context was refused (hcall.h, ASSIGN). */
+	t.refused++;
+	t.expected++;
+	detail("; refused: context %u went to no other domain while this one "
+	       "lives (%llu stores reached a context nobody owns)", c.ctx,
+	       thr_rings);
 }
 
 /* ---- /proc/cdna-attack ------------------------------------------------------ */
@@ -1090,7 +1101,8 @@ static void run(const char *name, unsigned int phase, const char *args)
 	else if (!strcmp(name, "doorbell_storm_during_revoke"))
 		a_storm(phase);
 	else if (!strcmp(name, "kept_doorbell_mapping_after_reassign"))
-		a_kept_mapping(phase, arg_of(args, "secs"));
+		a_kept_mapping(phase, arg_of(args, "secs"),
+			       arg_of(args, "handed"));
 	else {
 		out("ERR unknown attack %s\n", name);
 		return;

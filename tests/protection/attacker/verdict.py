@@ -47,8 +47,10 @@ COUNTERS = {
     "doorbell_storm_during_revoke": ("nic NOT_ENABLED+hv",
                                      [("nic", "not_enabled"), ("hv", "not_owner")]),
     # Not in the fast tier (whose MMU withdraws mappings at revoke).
+    # Refused when dom0's handover of the attacker's last context to the
+    # victim is refused and none of the victim's counters moved.
     "kept_doorbell_mapping_after_reassign": (
-        "nic victim BAD_SEQ+RANGE",
+        "handover refused, victim's nic BAD_SEQ+RANGE still",
         [("vicn", "bad_seq"), ("vicn", "doorbell_range")]),
 }
 SYSTEM_ONLY = {"kept_doorbell_mapping_after_reassign"}
@@ -139,6 +141,18 @@ def system(path, name, opts):
     refused = bool(tot["accepted"] == 0 and
                    tot["expected"] == tot["refused"] and moved > 0 and
                    not errs and lines)
+    if name == "kept_doorbell_mapping_after_reassign":
+        handover_refused = "HANDOVER REFUSED" in s.get("dom0-actions", "")
+        refused = bool(tot["accepted"] == 0 and tot["refused"] > 0 and
+                       tot["expected"] == tot["refused"] and
+                       handover_refused and moved == 0 and
+                       not errs and lines)
+        if not handover_refused:
+            why.append("dom0 handed the attacker's last context to the "
+                       "victim")
+        if moved:
+            why.append("the victim's refusal counters moved by %d" % moved)
+        moved = 1 if refused else 0
     if tot["accepted"]:
         what = [p for l in lines for p in l.split("; ")[1:]
                 if re.search(r"ACCEPTED|WENT|MAPPED|HANDED|CHANGED|reached|"
