@@ -4,6 +4,8 @@
 # install their own Debian dependencies when missing.
 #   make platform        build QEMU, Xen and the images, or take them from the cache
 #   make check-system    boot dom0 + 2 PV domUs, ping and iperf3 over netfront/netback
+#   make check-flash     flash the NIC from a Linux guest (cdnactl), QEMU killed at
+#                        ten points of the flash, each restart checked (also in make check)
 #   make shell           boot the platform, leave the terminal at dom0's console (Ctrl-a x leaves)
 #   make bench-platform  build times (from nothing, from the cache), boot times, throughput
 # Variables: CDNA_DOMUS (number of domUs), CDNA_QEMU_EXTRA (extra QEMU arguments),
@@ -11,13 +13,16 @@
 
 PLATFORM_ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))/
 
-.PHONY: platform check-system shell bench-platform platform-clean-runs
+.PHONY: platform check-system check-flash shell bench-platform platform-clean-runs
 
 platform:
 	$(PLATFORM_ROOT)platform/build.sh all
 
 check-system: platform cdnactl
 	$(PLATFORM_ROOT)tests/system/run.sh check
+
+check-flash: platform cdnactl firmware $(FW_V2_IMG) $(FW_FAULT_IMGS)
+	$(PLATFORM_ROOT)tests/system/run.sh flash
 
 # With the guests of `make demo` (GUESTS, default 2) on their contexts.
 shell: platform cdnactl
