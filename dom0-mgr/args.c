@@ -14,11 +14,15 @@ static const char *const cmd_names[] = {
 	[CMD_ASSIGN] = "assign",
 	[CMD_REVOKE] = "revoke",
 	[CMD_STATS] = "stats",
+	[CMD_FLASH] = "flash",
+	[CMD_FIRMWARE] = "firmware",
 };
+
+#define CMD_LAST CMD_FIRMWARE
 
 const char *args_cmd_name(enum cdnactl_cmd cmd)
 {
-	if (cmd <= CMD_NONE || cmd > CMD_STATS)
+	if (cmd <= CMD_NONE || cmd > CMD_LAST)
 		return NULL;
 	return cmd_names[cmd];
 }
@@ -57,6 +61,7 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 #define OPT_MAC  2u
 #define OPT_CTX  4u
 #define OPT_ALL  8u
+#define OPT_ACTIVATE 16u
 
 static unsigned cmd_opts(enum cdnactl_cmd cmd)
 {
@@ -65,6 +70,8 @@ static unsigned cmd_opts(enum cdnactl_cmd cmd)
 	case CMD_ASSIGN: return OPT_MAC | OPT_CTX;
 	case CMD_REVOKE: return OPT_CTX | OPT_ALL;
 	case CMD_STATS: return OPT_JSON | OPT_CTX;
+	case CMD_FLASH: return OPT_JSON | OPT_ACTIVATE;
+	case CMD_FIRMWARE: return OPT_JSON;
 	default: return 0;
 	}
 }
@@ -119,7 +126,7 @@ int args_parse(int argc, char **argv, struct cdnactl_args *a, char *err,
 		if (missing)
 			return usage_err(err, errlen, "%s needs a value", s);
 		if (a->cmd == CMD_NONE && s[0] != '-') {
-			for (int c = CMD_LIST; c <= CMD_STATS; c++)
+			for (int c = CMD_LIST; c <= CMD_LAST; c++)
 				if (!strcmp(s, cmd_names[c]))
 					a->cmd = (enum cdnactl_cmd)c;
 			if (a->cmd == CMD_NONE)
@@ -140,6 +147,10 @@ int args_parse(int argc, char **argv, struct cdnactl_args *a, char *err,
 		}
 		if ((opts & OPT_ALL) && !strcmp(s, "--all")) {
 			a->all = true;
+			continue;
+		}
+		if ((opts & OPT_ACTIVATE) && !strcmp(s, "--activate")) {
+			a->activate = true;
 			continue;
 		}
 		if ((opts & OPT_CTX) &&
@@ -184,6 +195,10 @@ int args_parse(int argc, char **argv, struct cdnactl_args *a, char *err,
 			a->has_domid = true;
 			continue;
 		}
+		if (a->cmd == CMD_FLASH && !a->image) {
+			a->image = s;
+			continue;
+		}
 		return usage_err(err, errlen, "%s: unexpected argument '%s'",
 				 cmdname, s);
 	}
@@ -203,6 +218,9 @@ int args_parse(int argc, char **argv, struct cdnactl_args *a, char *err,
 					 "from its cdna driver, not from "
 					 "cdnactl");
 	}
+	if (a->cmd == CMD_FLASH && !a->image)
+		return usage_err(err, errlen,
+				 "flash: which image? (cdnactl flash IMAGE)");
 	if (a->cmd == CMD_REVOKE) {
 		if (!a->has_domid && !a->has_ctx)
 			return usage_err(err, errlen,

@@ -16,6 +16,8 @@ enum cdnactl_cmd {
 	CMD_ASSIGN,
 	CMD_REVOKE,
 	CMD_STATS,
+	CMD_FLASH,
+	CMD_FIRMWARE,
 };
 
 /* Xen's DOMID_FIRST_RESERVED: domain ids are below it. */
@@ -34,6 +36,8 @@ struct cdnactl_args {
 	bool has_mac;
 	uint8_t mac[6];
 	const char *nic; /* --nic PCI-ADDRESS, or NULL */
+	const char *image; /* flash: the image file */
+	bool activate;   /* flash: --activate */
 };
 
 /*

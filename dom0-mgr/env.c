@@ -37,3 +37,18 @@ int env_check(unsigned euid, const char *privcmd, const char *caps, char *err,
 	}
 	return 0;
 }
+
+int env_check_root(unsigned euid, char *err, unsigned errlen)
+{
+	if (euid == 0)
+		return 0;
+	snprintf(err, errlen, "must be run as root (it maps the NIC's BAR2)");
+	return -1;
+}
+
+int env_is_dom0(const char *privcmd, const char *caps)
+{
+	char err[256];
+
+	return env_check(0, privcmd, caps, err, sizeof(err)) == 0;
+}

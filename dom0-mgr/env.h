@@ -11,4 +11,10 @@
 int env_check(unsigned euid, const char *privcmd, const char *caps, char *err,
 	      unsigned errlen);
 
+/* flash, firmware: 0 when euid is 0, else -1 with a sentence in err. */
+int env_check_root(unsigned euid, char *err, unsigned errlen);
+/* 1 in Xen's dom0 (privcmd exists and caps, when readable, says
+ * control_d), else 0: bare Linux or a Xen guest. */
+int env_is_dom0(const char *privcmd, const char *caps);
+
 #endif

@@ -29,4 +29,22 @@ const char *cdna_nic_refusal_name(unsigned r);
 /* enum cdna_drop (nic-hw.h): "rx_no_buf", "revoked". */
 const char *cdna_nic_drop_name(unsigned d);
 
+/* Flash bank state (CDNA_FLASH_BANK_*): "empty", "writing", ... */
+const char *cdna_flash_bank_state_name(uint32_t state);
+/* MGMT_FLASH_STATUS 7:0 (CDNA_FLASH_ST_*): "OK", "BAD_IMAGE", ...; NULL
+ * for a code regs.h does not define. */
+const char *cdna_flash_status_name(uint32_t code);
+/*
+ * What a MGMT_FLASH_STATUS value (both fields) means, as a sentence about
+ * the transfer into bank `bank` of `size` bytes, ending with the code's
+ * name in parentheses, into buf.  Returns buf.
+ */
+char *cdna_flash_status_sentence(uint32_t status, unsigned bank,
+				 uint32_t size, char *buf, unsigned len);
+/* MGMT_BOOT_F_* bit i (0..4): "trial", "rollback", "table", "fallback",
+ * "flash-error"; NULL for other bits. */
+const char *cdna_boot_flag_name(unsigned bit);
+/* MGMT_FAULT_CAUSE: "memory", "undefined-instruction", ... */
+const char *cdna_fault_name(uint32_t cause);
+
 #endif

@@ -6,6 +6,8 @@
 
 #include "cdna/image.h"
 #include "errmsg.h"
+#include "flash.h"
+#include "image_check.h"
 #include "mac.h"
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -320,5 +322,257 @@ void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
+	json_end_obj(&j);
+}
+
+/* ---- flash and firmware ---------------------------------------------------- */
+
+#define BAR_WIDTH 30u
+
+void fmt_progress(FILE *f, struct fmt_progress *p, uint32_t done,
+		  uint32_t total)
+{
+	uint64_t pct = total ? (uint64_t)done * 100u / total : 100u;
+	unsigned steps = (unsigned)(pct / 10u);
+
+	if (p->tty) {
+		unsigned fill = (unsigned)(pct * BAR_WIDTH / 100u);
+
+		fputs("\rflash: [", f);
+		for (unsigned i = 0; i < BAR_WIDTH; i++)
+			fputc(i < fill ? '#' : ' ', f);
+		fprintf(f, "] %3u%% (%u/%u bytes)", (unsigned)pct, done,
+			total);
+		if (done >= total)
+			fputc('\n', f);
+		fflush(f);
+		return;
+	}
+	while (p->last_step < steps) {
+		p->last_step++;
+		fprintf(f, "flash: %u%% (%u/%u bytes)\n", p->last_step * 10u,
+			done, total);
+	}
+	fflush(f);
+}
+
+static char *fmt_crc(uint32_t crc, char buf[16])
+{
+	if (!crc)
+		snprintf(buf, 16, "-");
+	else
+		snprintf(buf, 16, "0x%08x", crc);
+	return buf;
+}
+
+/* "trial, table" or "none". */
+static char *boot_flags_text(uint32_t flags, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 32 && o < len; i++) {
+		const char *n;
+
+		if (!(flags & (1u << i)))
+			continue;
+		n = cdna_boot_flag_name(i);
+		if (n)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      o ? ", " : "", n);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%sbit%u",
+					      o ? ", " : "", i);
+	}
+	if (!o)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/* Why the boot ROM refused bank b at the last reset; NULL when it did not
+ * (or the bank is merely empty). */
+static const char *boot_refusal(const struct flash_fw_info *fi, unsigned b)
+{
+	uint32_t e = (fi->boot_error >> (8 * b)) & 0xffu;
+
+	if (e == CDNA_IMAGE_OK || e == CDNA_IMAGE_EMPTY)
+		return NULL;
+	return cdna_image_strerror((enum cdna_image_error)e);
+}
+
+void fmt_firmware_text(FILE *f, const char *pci,
+		       const struct flash_fw_info *fi)
+{
+	char v[16], crc[16], flags[96], booted[32];
+
+	if (fi->boot_bank < FLASH_BANKS)
+		snprintf(booted, sizeof(booted), "bank %u", fi->boot_bank);
+	else
+		snprintf(booted, sizeof(booted), "none");
+	fprintf(f, "NIC %s  firmware %s (%s)  booted %s  boot flags: %s\n",
+		pci, fmt_fw_version(fi->fw_version, v),
+		cdna_fw_state_name(fi->fw_state), booted,
+		boot_flags_text(fi->boot_flags, flags, sizeof(flags)));
+	if (fi->fw_state == CDNA_FW_STATE_FAULT)
+		fprintf(f, "fault: %s at PC 0x%08x\n",
+			cdna_fault_name(fi->fault_cause), fi->fault_pc);
+	fprintf(f, "%-5s %-8s %-8s %-11s %s\n", "BANK", "STATE", "VERSION",
+		"CRC", "NOTE");
+	for (unsigned b = 0; b < FLASH_BANKS; b++) {
+		const char *why = boot_refusal(fi, b);
+		char note[160] = "";
+
+		if (b == fi->boot_bank)
+			snprintf(note, sizeof(note), "booted");
+		else if (why)
+			snprintf(note, sizeof(note), "boot ROM: %s", why);
+		fprintf(f, "%-5u %-8s %-8s %-11s %s\n", b,
+			cdna_flash_bank_state_name(fi->bank[b].state),
+			fi->bank[b].version ?
+				fmt_fw_version(fi->bank[b].version, v) : "-",
+			fmt_crc(fi->bank[b].crc, crc), note);
+	}
+}
+
+static void json_firmware_body(struct json *j, const struct flash_fw_info *fi)
+{
+	char v[16], crc[16];
+
+	json_str(j, "firmware_state", cdna_fw_state_name(fi->fw_state));
+	if (fi->fw_version)
+		json_str(j, "firmware_version",
+			 fmt_fw_version(fi->fw_version, v));
+	else
+		json_null(j, "firmware_version");
+	if (fi->boot_bank < FLASH_BANKS)
+		json_u64(j, "boot_bank", fi->boot_bank);
+	else
+		json_null(j, "boot_bank");
+	json_begin_arr(j, "boot_flags");
+	for (unsigned i = 0; i < 32; i++)
+		if ((fi->boot_flags & (1u << i)) && cdna_boot_flag_name(i))
+			json_str(j, NULL, cdna_boot_flag_name(i));
+	json_end_arr(j);
+	json_bool(j, "trial", fi->boot_flags & MGMT_BOOT_F_TRIAL);
+	json_bool(j, "rollback", fi->boot_flags & MGMT_BOOT_F_ROLLBACK);
+	json_bool(j, "fallback", fi->boot_flags & MGMT_BOOT_F_FALLBACK);
+	if (fi->fw_state == CDNA_FW_STATE_FAULT) {
+		char pc[16];
+
+		json_begin_obj(j, "fault");
+		json_str(j, "cause", cdna_fault_name(fi->fault_cause));
+		snprintf(pc, sizeof(pc), "0x%08x", fi->fault_pc);
+		json_str(j, "pc", pc);
+		json_end_obj(j);
+	} else {
+		json_null(j, "fault");
+	}
+	json_begin_arr(j, "banks");
+	for (unsigned b = 0; b < FLASH_BANKS; b++) {
+		json_begin_obj(j, NULL);
+		json_u64(j, "bank", b);
+		json_str(j, "state",
+			 cdna_flash_bank_state_name(fi->bank[b].state));
+		json_str(j, "version", fi->bank[b].version ?
+			 fmt_fw_version(fi->bank[b].version, v) : NULL);
+		json_str(j, "crc", fi->bank[b].crc ?
+			 fmt_crc(fi->bank[b].crc, crc) : NULL);
+		json_bool(j, "booted", b == fi->boot_bank);
+		json_str(j, "boot_error", boot_refusal(fi, b));
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+}
+
+void fmt_firmware_json(FILE *f, const char *pci,
+		       const struct flash_fw_info *fi)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_begin_obj(&j, NULL);
+	json_str(&j, "nic", pci);
+	json_firmware_body(&j, fi);
+	json_end_obj(&j);
+}
+
+static const char *const via_names[] = {
+	[FLASH_VIA_NONE] = "none",
+	[FLASH_VIA_HYPERCALL] = "hypercall",
+	[FLASH_VIA_NATIVE] = "native",
+};
+
+static const char *const outcome_names[] = {
+	[FLASH_PENDING] = "pending",
+	[FLASH_COMMITTED] = "committed",
+	[FLASH_ROLLED_BACK] = "rolled_back",
+	[FLASH_NOT_TRIED] = "not_tried",
+	[FLASH_TIMEOUT] = "timeout",
+	[FLASH_OTHER] = "changed",
+};
+
+void fmt_flash_json(FILE *f, const char *pci, const char *path,
+		    const struct ops_flash_result *r, const char *error)
+{
+	struct json j;
+	char v[16], crc[16];
+
+	json_init(&j, f);
+	json_begin_obj(&j, NULL);
+	json_bool(&j, "ok", error == NULL);
+	json_str(&j, "error", error);
+	json_str(&j, "nic", pci);
+	json_begin_obj(&j, "image");
+	json_str(&j, "file", path);
+	if (r && r->img_size) {
+		char name[CDNA_IMAGE_NAME_LEN + 1];
+
+		snprintf(name, sizeof(name), "%.16s", r->img.name);
+		json_str(&j, "name", name);
+		json_str(&j, "version", fmt_fw_version(r->img.fw_version, v));
+		json_u64(&j, "bytes", r->img_size);
+		json_str(&j, "crc", fmt_crc(r->img.header_crc, crc));
+	}
+	json_end_obj(&j);
+	if (r && r->have_before) {
+		json_begin_obj(&j, "before");
+		json_firmware_body(&j, &r->before);
+		json_end_obj(&j);
+	} else {
+		json_null(&j, "before");
+	}
+	if (r && r->bank >= 0) {
+		json_u64(&j, "bank", (uint64_t)r->bank);
+		json_str(&j, "bank_was",
+			 cdna_flash_bank_state_name(r->bank_was));
+	} else {
+		json_null(&j, "bank");
+		json_null(&j, "bank_was");
+	}
+	json_bool(&j, "pending", r && r->pending);
+	if (r && r->via != FLASH_VIA_NONE) {
+		json_begin_obj(&j, "activate");
+		json_str(&j, "via", via_names[r->via]);
+		json_str(&j, "note", r->via_note);
+		json_str(&j, "result", outcome_names[r->outcome]);
+		json_u64(&j, "ms", r->activate_ms);
+		json_str(&j, "driver", r->driver[0] ? r->driver : NULL);
+		json_bool(&j, "driver_rebound", r->driver_rebound);
+		json_u64(&j, "contexts_suspended", r->ctx_suspended);
+		json_u64(&j, "contexts_not_stopped", r->ctx_stuck);
+		json_u64(&j, "contexts_restored", r->ctx_restored);
+		json_u64(&j, "contexts_left_suspended", r->ctx_left);
+		json_u64(&j, "refs_returned", r->refs_returned);
+		json_end_obj(&j);
+	} else {
+		json_null(&j, "activate");
+	}
+	if (r && r->have_after) {
+		json_begin_obj(&j, "after");
+		json_firmware_body(&j, &r->after);
+		json_end_obj(&j);
+	} else {
+		json_null(&j, "after");
+	}
 	json_end_obj(&j);
 }

@@ -58,4 +58,31 @@ void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *global,
 		    const struct cdnactl_ctx *ctx, unsigned n);
 
+/*
+ * The flash's progress on f: with tty a bar redrawn in place ("\rflash:
+ * [####      ]  40% (4096/10240 bytes)", a newline once done), otherwise
+ * one line per 10% step reached, "flash: 40% (4096/10240 bytes)" (every
+ * step from 10% to 100% appears, also when one call crosses several).
+ */
+struct fmt_progress {
+	bool tty;
+	unsigned last_step; /* 10% steps printed */
+};
+void fmt_progress(FILE *f, struct fmt_progress *p, uint32_t done,
+		  uint32_t total);
+
+struct flash_fw_info;
+struct ops_flash_result;
+
+/* cdnactl firmware: the NIC's firmware, both banks, how it booted. */
+void fmt_firmware_text(FILE *f, const char *pci,
+		       const struct flash_fw_info *fi);
+void fmt_firmware_json(FILE *f, const char *pci,
+		       const struct flash_fw_info *fi);
+/* cdnactl flash --json: one object, whatever the outcome (error: NULL on
+ * success, else the sentence cdnactl prints on stderr).  r may be NULL
+ * when the image was refused before anything else happened. */
+void fmt_flash_json(FILE *f, const char *pci, const char *path,
+		    const struct ops_flash_result *r, const char *error);
+
 #endif

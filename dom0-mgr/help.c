@@ -9,6 +9,7 @@ static const char tool_help[] =
 "Manage the contexts of a CDNA NIC from Xen's dom0: give a context to a\n"
 "guest, take it back, show who holds what and the counters.  Runs as root\n"
 "in dom0; dom0's cdna driver must have registered the NIC with Xen.\n"
+"flash and firmware also run on bare Linux (no Xen).\n"
 "\n"
 "Commands:\n"
 "  list [--json]                   the NIC and every context: state, owner,\n"
@@ -19,6 +20,10 @@ static const char tool_help[] =
 "  revoke DOMID | --ctx N [--all]  take a context back (the guest is asked\n"
 "                                  to close first, at most 5 s)\n"
 "  stats [--json] [--ctx N]        hypervisor and NIC counters\n"
+"  flash IMAGE [--activate] [--json]\n"
+"                                  write a firmware image to the NIC's\n"
+"                                  inactive flash bank; --activate boots it\n"
+"  firmware [--json]               both flash banks, the running firmware\n"
 "\n"
 "Options:\n"
 "  --nic PCI-ADDRESS  the NIC to use, e.g. 0000:00:04.0 (default: the\n"
@@ -96,6 +101,42 @@ static const char stats_help[] =
 "  --json    one JSON object: \"refs_held_total\" over all contexts, and\n"
 "            \"refs_held\" per context\n";
 
+static const char flash_help[] =
+"Usage: cdnactl flash IMAGE [--activate] [--json]\n"
+"\n"
+"Check IMAGE as 'cdna-image verify' does (magic, CRCs, format, hardware id,\n"
+"size, layout); a bad image is refused before the NIC is touched.  Then\n"
+"write it to the bank the NIC did not boot from (never the running image,\n"
+"never what a running trial falls back to) through BAR2's flash window, and\n"
+"have the NIC verify it: the bank becomes pending, the running firmware\n"
+"serves on.  Progress goes to stderr: a bar on a terminal, else the lines\n"
+"\"flash: 10% (N/M bytes)\" ... \"flash: 100% (M/M bytes)\".\n"
+"\n"
+"  --activate  then reset the NIC: the pending bank boots as a trial and\n"
+"              commits once its firmware runs (within 1000 ms), or the NIC\n"
+"              rolls back to the previous firmware; waits at most 8000 ms.\n"
+"              In Xen's dom0 through the hypervisor (CDNA_OP_NIC_RESET:\n"
+"              every context suspended, then restored); on bare Linux the\n"
+"              NIC's driver is unbound for the reset and bound again.\n"
+"  --json      one JSON object on stdout at the end; the steps go to stderr\n"
+"\n"
+"Exit status 1 when the image is refused (by cdnactl or the NIC), or the\n"
+"new firmware rolled back.\n";
+
+static const char firmware_help[] =
+"Usage: cdnactl firmware [--json]\n"
+"\n"
+"Show the NIC's firmware (version, state, the bank it booted from, how it\n"
+"booted: trial, rollback, table, fallback, flash-error) and both flash\n"
+"banks: state (empty, writing, invalid, valid, pending, trial, active,\n"
+"failed), version and image CRC (the header CRC, as 'cdna-image info'\n"
+"shows it).\n"
+"\n"
+"  --json   one JSON object: {\"nic\", \"firmware_state\", \"firmware_version\",\n"
+"           \"boot_bank\", \"boot_flags\", \"trial\", \"rollback\", \"fallback\",\n"
+"           \"fault\", \"banks\": [{\"bank\", \"state\", \"version\", \"crc\",\n"
+"           \"booted\", \"boot_error\"}, ...]}\n";
+
 const char *help_text(enum cdnactl_cmd cmd)
 {
 	switch (cmd) {
@@ -103,6 +144,8 @@ const char *help_text(enum cdnactl_cmd cmd)
 	case CMD_ASSIGN: return assign_help;
 	case CMD_REVOKE: return revoke_help;
 	case CMD_STATS: return stats_help;
+	case CMD_FLASH: return flash_help;
+	case CMD_FIRMWARE: return firmware_help;
 	default: return tool_help;
 	}
 }

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * main.c - cdnactl: parse, check where it runs, open Xen, the NIC and
- * xenstore, run the command (ops.c), print (fmt.c).  See cdnactl.8.
+ * xenstore, run the command (ops.c, flash.c), print (fmt.c).  flash and
+ * firmware need no Xen: they open privcmd only for a reset in dom0.
+ * See cdnactl.8.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "dom.h"
 #include "env.h"
+#include "flash.h"
 #include "fmt.h"
 #include "hcall.h"
 #include "help.h"
@@ -29,6 +34,11 @@ struct real {
 	struct xc_interface_core *xch;
 	struct xs_handle *xsh;
 	struct nic_map map;
+	/* flash and firmware */
+	struct cdnactl_nic *nic;
+	struct nic_mgmt mgmt;
+	struct fmt_progress progress;
+	FILE *steps; /* stdout, or stderr under --json */
 };
 
 static struct real *R(struct cdnactl_sys *s) { return s->priv; }
@@ -87,6 +97,75 @@ static int r_xs_remove(struct cdnactl_sys *s, unsigned domid, unsigned devid)
 static int r_xs_forget(struct cdnactl_sys *s, unsigned domid)
 {
 	return xsc_forget(R(s)->xsh, domid);
+}
+
+/* ---- flash and firmware ---------------------------------------------- */
+
+static int r_mgmt_map(struct cdnactl_sys *s, bool writable, char *err,
+		      unsigned errlen)
+{
+	nic_mgmt_unmap(&R(s)->mgmt);
+	return nic_mgmt_map(SYSROOT, R(s)->nic, writable, &R(s)->mgmt, err,
+			    errlen);
+}
+
+static uint32_t r_mgmt_read(struct cdnactl_sys *s, uint32_t off)
+{
+	return R(s)->mgmt.page[off / 4];
+}
+
+static void r_mgmt_write(struct cdnactl_sys *s, uint32_t off, uint32_t val)
+{
+	R(s)->mgmt.page[off / 4] = val;
+}
+
+static uint64_t r_now_ms(struct cdnactl_sys *s)
+{
+	struct timespec ts;
+
+	(void)s;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void r_sleep_ms(struct cdnactl_sys *s, unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000u,
+			       .tv_nsec = (long)(ms % 1000u) * 1000000L };
+
+	(void)s;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void r_driver_of(struct cdnactl_sys *s, char *buf, size_t len)
+{
+	nic_driver_name(SYSROOT, R(s)->nic->pci, buf, len);
+}
+
+static int r_driver_unbind(struct cdnactl_sys *s, const char *drv)
+{
+	(void)drv;
+	return nic_driver_unbind(SYSROOT, R(s)->nic->pci);
+}
+
+static int r_driver_bind(struct cdnactl_sys *s, const char *drv)
+{
+	return nic_driver_bind(SYSROOT, R(s)->nic->pci, drv);
+}
+
+static void r_step(struct cdnactl_sys *s, const char *line)
+{
+	/* Progress goes to stderr: keep the two in order on a console. */
+	fflush(stderr);
+	fprintf(R(s)->steps, "%s\n", line);
+	fflush(R(s)->steps);
+}
+
+static void r_progress(struct cdnactl_sys *s, uint32_t done, uint32_t total)
+{
+	fflush(R(s)->steps);
+	fmt_progress(stderr, &R(s)->progress, done, total);
 }
 
 static int die(const char *msg)
@@ -164,6 +243,80 @@ static int run(const struct cdnactl_args *a, struct cdnactl_sys *s)
 	}
 }
 
+/* cdnactl flash: the image is read and checked before anything else. */
+static int run_flash(const struct cdnactl_args *a, struct cdnactl_sys *s,
+		     struct cdnactl_nic *nic)
+{
+	struct ops_flash_result *r;
+	struct cdna_image_header h;
+	char err[OPS_ERR_LEN];
+	uint8_t *img;
+	size_t n;
+	int rc;
+
+	if (flash_read_image(a->image, &img, &n, err, sizeof(err)) ||
+	    flash_check_image(a->image, img, n, &h, err, sizeof(err))) {
+		free(img);
+		if (a->json)
+			fmt_flash_json(stdout, NULL, a->image, NULL, err);
+		return die(err);
+	}
+	if (env_check_root((unsigned)geteuid(), err, sizeof(err)) ||
+	    nic_find(SYSROOT, a->nic, nic, err, sizeof(err))) {
+		free(img);
+		if (a->json)
+			fmt_flash_json(stdout, NULL, a->image, NULL, err);
+		return die(err);
+	}
+	s->xen_dom0 = env_is_dom0(PRIVCMD, XEN_CAPS);
+	if (s->xen_dom0 && a->activate) {
+		R(s)->xcall = hcall_open();
+		if (!R(s)->xcall) {
+			snprintf(err, sizeof(err), "cannot open %s for the "
+				 "NIC reset hypercall (%s); nothing written",
+				 PRIVCMD, strerror(errno));
+			free(img);
+			if (a->json)
+				fmt_flash_json(stdout, nic->pci, a->image,
+					       NULL, err);
+			return die(err);
+		}
+	} else {
+		s->hcall = NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		free(img);
+		return die("out of memory");
+	}
+	R(s)->progress.tty = isatty(STDERR_FILENO);
+	R(s)->steps = a->json ? stderr : stdout;
+	rc = ops_flash(s, a, a->image, img, n, r, err);
+	free(img);
+	if (a->json)
+		fmt_flash_json(stdout, nic->pci, a->image, r, rc ? err : NULL);
+	fflush(stdout);
+	free(r);
+	return rc ? die(err) : 0;
+}
+
+static int run_firmware(const struct cdnactl_args *a, struct cdnactl_sys *s,
+			struct cdnactl_nic *nic)
+{
+	struct flash_fw_info fi;
+	char err[OPS_ERR_LEN];
+
+	if (env_check_root((unsigned)geteuid(), err, sizeof(err)) ||
+	    nic_find(SYSROOT, a->nic, nic, err, sizeof(err)) ||
+	    ops_firmware(s, &fi, err))
+		return die(err);
+	if (a->json)
+		fmt_firmware_json(stdout, nic->pci, &fi);
+	else
+		fmt_firmware_text(stdout, nic->pci, &fi);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cdnactl_args a;
@@ -182,6 +335,16 @@ int main(int argc, char **argv)
 		.xs_wait_frontend = r_xs_wait_frontend,
 		.xs_remove = r_xs_remove,
 		.xs_forget = r_xs_forget,
+		.mgmt_map = r_mgmt_map,
+		.mgmt_read = r_mgmt_read,
+		.mgmt_write = r_mgmt_write,
+		.now_ms = r_now_ms,
+		.sleep_ms = r_sleep_ms,
+		.driver_of = r_driver_of,
+		.driver_unbind = r_driver_unbind,
+		.driver_bind = r_driver_bind,
+		.step = r_step,
+		.progress = r_progress,
 	};
 	char err[OPS_ERR_LEN];
 	int rc;
@@ -198,6 +361,15 @@ int main(int argc, char **argv)
 		printf("cdnactl %s (CDNA hypercall %u)\n", CDNACTL_VERSION,
 		       CDNA_HYPERCALL_NR);
 		return 0;
+	}
+	if (a.cmd == CMD_FLASH || a.cmd == CMD_FIRMWARE) {
+		real.nic = &nic;
+		real.mgmt.lock_fd = -1;
+		rc = a.cmd == CMD_FLASH ? run_flash(&a, &sys, &nic) :
+					  run_firmware(&a, &sys, &nic);
+		nic_mgmt_unmap(&real.mgmt);
+		hcall_close(real.xcall);
+		return rc;
 	}
 	if (env_check((unsigned)geteuid(), PRIVCMD, XEN_CAPS, err,
 		      sizeof(err)))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -268,4 +269,124 @@ void nic_read_ctx(const struct nic_map *m, unsigned ctx, uint8_t mac[6],
 		st->refused[r] = rd(m->stats, sb + STAT_REFUSED(r));
 	for (unsigned d = 0; d < CDNA_DROP_NUM; d++)
 		st->dropped[d] = rd(m->stats, sb + STAT_DROPPED(d));
+}
+
+/* ---- page 0 alone: flash and firmware ------------------------------------ */
+
+int nic_mgmt_map(const char *sysroot, const struct cdnactl_nic *nic,
+		 bool writable, struct nic_mgmt *m, char *err,
+		 unsigned errlen)
+{
+	char p[512];
+	uint32_t id;
+	void *p0;
+	int fd, e;
+
+	m->page = NULL;
+	m->lock_fd = -1;
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/resource2", sysroot,
+		 nic->pci);
+	fd = open(p, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		fail(err, errlen, "NIC %s: cannot open %s (%s)", nic->pci, p,
+		     strerror(e));
+		return -e;
+	}
+	/* Two flashes at once would abort each other's transfer. */
+	if (writable && flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		fail(err, errlen, "NIC %s: another cdnactl is flashing it "
+		     "(%s is locked)", nic->pci, p);
+		return -EAGAIN;
+	}
+	p0 = mmap(NULL, PAGE, PROT_READ | (writable ? PROT_WRITE : 0),
+		  MAP_SHARED, fd, CDNA_BAR2_MGMT);
+	if (p0 == MAP_FAILED) {
+		e = errno;
+		close(fd);
+		if (e == EINVAL && driver_bound(sysroot, nic->pci)) {
+			fail(err, errlen, "NIC %s: the kernel refuses to map "
+			     "BAR2 page 0 (EINVAL): its driver holds the "
+			     "region and the kernel has CONFIG_IO_STRICT_DEVMEM "
+			     "(boot with iomem=relaxed, or unbind the driver)",
+			     nic->pci);
+			return -EBUSY;
+		}
+		fail(err, errlen, "NIC %s: cannot map BAR2 page 0 (%s)",
+		     nic->pci, strerror(e));
+		return -e;
+	}
+	if (writable)
+		m->lock_fd = fd;
+	else
+		close(fd);
+	m->page = p0;
+	id = m->page[MGMT_ID / 4];
+	if (id != CDNA_HW_ID) {
+		nic_mgmt_unmap(m);
+		fail(err, errlen, "NIC %s: BAR2 does not answer as a cdna NIC "
+		     "(ID 0x%08x, want 0x%08x): is its memory decoding "
+		     "enabled?", nic->pci, id, CDNA_HW_ID);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+void nic_mgmt_unmap(struct nic_mgmt *m)
+{
+	if (m->page)
+		munmap((void *)(uintptr_t)m->page, PAGE);
+	if (m->lock_fd >= 0)
+		close(m->lock_fd);
+	m->page = NULL;
+	m->lock_fd = -1;
+}
+
+void nic_driver_name(const char *sysroot, const char *pci, char *buf,
+		     size_t len)
+{
+	char p[512], link[512];
+	const char *base;
+	ssize_t n;
+
+	buf[0] = '\0';
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/driver", sysroot, pci);
+	n = readlink(p, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	snprintf(buf, len, "%s", base ? base + 1 : link);
+}
+
+/* Write the PCI address into a sysfs control file. */
+static int write_pci(const char *path, const char *pci)
+{
+	size_t n = strlen(pci);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, pci, n) != (ssize_t)n)
+		e = errno ? -errno : -EIO;
+	close(fd);
+	return e;
+}
+
+int nic_driver_unbind(const char *sysroot, const char *pci)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/bus/pci/devices/%s/driver/unbind", sysroot,
+		 pci);
+	return write_pci(p, pci);
+}
+
+int nic_driver_bind(const char *sysroot, const char *pci, const char *drv)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/bus/pci/drivers/%s/bind", sysroot, drv);
+	return write_pci(p, pci);
 }

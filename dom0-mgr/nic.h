@@ -8,6 +8,8 @@
 #ifndef CDNACTL_NIC_H
 #define CDNACTL_NIC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cdnactl.h"
@@ -31,6 +33,35 @@ void nic_close(struct nic_map *m);
 /* Context ctx's MAC and flags (page 0) and statistics (page 2). */
 void nic_read_ctx(const struct nic_map *m, unsigned ctx, uint8_t mac[6],
 		  uint32_t *flags, struct cdnactl_nic_ctx_stats *st);
+
+/*
+ * BAR2 page 0 alone, for flash and firmware (no Xen involved), read and
+ * written through page[off / 4].  Writable, the mapping holds an exclusive
+ * flock on `resource2` as well: one flash at a time per NIC.
+ */
+struct nic_mgmt {
+	volatile uint32_t *page;
+	int lock_fd;
+};
+
+/*
+ * Map page 0 of the NIC's BAR2 and check MGMT_ID.  0; -EBUSY when the
+ * kernel refuses because a driver holds the region (CONFIG_IO_STRICT_DEVMEM);
+ * -EAGAIN when another cdnactl is flashing; another negative errno
+ * otherwise; err says which in a sentence.
+ */
+int nic_mgmt_map(const char *sysroot, const struct cdnactl_nic *nic,
+		 bool writable, struct nic_mgmt *m, char *err,
+		 unsigned errlen);
+void nic_mgmt_unmap(struct nic_mgmt *m);
+
+/* The name of the driver bound to the device ("" for none). */
+void nic_driver_name(const char *sysroot, const char *pci, char *buf,
+		     size_t len);
+/* Unbind the device from its driver / bind it to drv (sysfs): 0 or a
+ * negative errno. */
+int nic_driver_unbind(const char *sysroot, const char *pci);
+int nic_driver_bind(const char *sysroot, const char *pci, const char *drv);
 
 /* One line of sysfs `resource`: "0x<start> 0x<end> 0x<flags>". 0 or -1. */
 int nic_parse_resource_line(const char *line, uint64_t *start, uint64_t *end);

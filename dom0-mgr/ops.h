@@ -12,7 +12,7 @@
 #include "args.h"
 #include "sys.h"
 
-#define OPS_ERR_LEN 256
+#define OPS_ERR_LEN 512
 
 /* Every context of the NIC (nic->num_ctx of them) into ctx[]. */
 int ops_list(struct cdnactl_sys *s, struct cdnactl_ctx ctx[CDNA_NUM_CTX],

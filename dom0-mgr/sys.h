@@ -9,6 +9,7 @@
 #ifndef CDNACTL_SYS_H
 #define CDNACTL_SYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,30 @@ struct cdnactl_sys {
 	/* Remove a gone domain's backend directory (all its devids): 0, or
 	 * -ENOENT when there was none. */
 	int (*xs_forget)(struct cdnactl_sys *s, unsigned domid);
+
+	/* ---- flash and firmware (flash.c): no Xen needed ---------------- */
+	/* Xen's dom0: the hypervisor may own the NIC's contexts, so a reset
+	 * goes through it (CDNA_OP_NIC_RESET); hcall is set only then. */
+	bool xen_dom0;
+	/* Map BAR2 page 0 (writable for flash): 0; -EBUSY when the kernel
+	 * refuses because the NIC's driver holds the region; another
+	 * negative errno otherwise.  err: a sentence either way. */
+	int (*mgmt_map)(struct cdnactl_sys *s, bool writable, char *err,
+			unsigned errlen);
+	uint32_t (*mgmt_read)(struct cdnactl_sys *s, uint32_t off);
+	void (*mgmt_write)(struct cdnactl_sys *s, uint32_t off, uint32_t val);
+	/* A monotonic clock in ms, and a sleep. */
+	uint64_t (*now_ms)(struct cdnactl_sys *s);
+	void (*sleep_ms)(struct cdnactl_sys *s, unsigned ms);
+	/* The kernel driver bound to the NIC: its name, "" for none. */
+	void (*driver_of)(struct cdnactl_sys *s, char *buf, size_t len);
+	/* sysfs unbind / bind: 0 or a negative errno. */
+	int (*driver_unbind)(struct cdnactl_sys *s, const char *drv);
+	int (*driver_bind)(struct cdnactl_sys *s, const char *drv);
+	/* One step of the flash, as a line of text (no newline), when it
+	 * happens; and the transfer's progress, done of total bytes. */
+	void (*step)(struct cdnactl_sys *s, const char *line);
+	void (*progress)(struct cdnactl_sys *s, uint32_t done, uint32_t total);
 };
 
 #endif

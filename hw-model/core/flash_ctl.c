@@ -206,6 +206,18 @@ static void cmd_cancel(struct cdna_nic *nic)
 		w->status = CDNA_FLASH_ST_FLASH_ERROR;
 }
 
+/* MGMT_FLASH_BANK_CRC: the header CRC of the image bank b holds, as the
+ * boot ROM checks it (0 for no valid image, like BANK_VER). */
+static uint32_t bank_crc(struct cdna_nic *nic, uint32_t b)
+{
+	struct cdna_image_header h;
+
+	if (cdna_bootrom_check_bank(cdna_flash_bank(nic->flash, b), &h) !=
+	    CDNA_IMAGE_OK)
+		return 0;
+	return h.header_crc;
+}
+
 uint32_t nic_flash_read(struct cdna_nic *nic, uint32_t off)
 {
 	struct nic_flash_window *w = &nic->win;
@@ -226,6 +238,8 @@ uint32_t nic_flash_read(struct cdna_nic *nic, uint32_t off)
 			nic_flash_bank_state(nic, b, &v);
 			return v;
 		}
+		if (off == MGMT_FLASH_BANK_CRC(b))
+			return bank_crc(nic, b);
 	}
 	return 0;
 }

@@ -211,6 +211,13 @@
 				    *    image in bank b, 0 when it holds no
 				    *    valid image */
 #define MGMT_FLASH_BANK_ST(b)  (0xc24 + 8 * (b)) /* R CDNA_FLASH_BANK_* */
+#define MGMT_FLASH_BANK_CRC(b) (0xc30 + 4 * (b)) /* R header_crc of the
+				    *    image in bank b (image.h: the CRC-32
+				    *    of its header bytes [0, 0x3c), which
+				    *    include payload_crc, so it names the
+				    *    whole image; what the bank table
+				    *    records), 0 when it holds no valid
+				    *    image (as BANK_VER) */
 
 #define CDNA_FLASH_BANK_SIZE  (CDNA_IMAGE_MAX_SIZE)
 /* A trial firmware must report RUNNING this long after boot (NIC clock). */

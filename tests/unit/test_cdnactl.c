@@ -5,7 +5,10 @@
  * layout, the root/dom0 checks, sysfs discovery and BAR2 reads (a fake
  * sysfs tree in a scratch directory, resource2 a plain file), and the
  * commands' logic over a fake hypervisor and xenstore (struct cdnactl_sys):
- * what is called in which order, and that a failure changes nothing.
+ * what is called in which order, and that a failure changes nothing; and
+ * flash/firmware over a fake BAR2 page 0 with a fake flash controller and
+ * boot ROM (bank choice, progress, every refusal, activation through the
+ * hypervisor and natively, rollback reported as a failure).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,12 +18,16 @@
 #include <unistd.h>
 
 #include "../lib/check.h"
+#include "../lib/host_mem.h"
 #include "args.h"
 #include "cdna/regs.h"
+#include "../../hw-model/core/cdna_nic.h"
 #include "cdna/xenbus.h"
 #include "env.h"
 #include "errmsg.h"
+#include "flash.h"
 #include "fmt.h"
+#include "image_check.h"
 #include "mac.h"
 #include "nic.h"
 #include "ops.h"
@@ -1380,4 +1387,1318 @@ TEST(stats_of_one_context_reads_that_one)
 	CHECK_EQ(n, 1);
 	CHECK_EQ(c[0].ctx, 3);
 	CHECK_STR(F.log, "STATS65535 STATS3 ");
+}
+
+/* ---- flash and firmware over a fake flash controller --------------------- */
+
+/* What the fake NIC does at a reset. */
+enum fake_boot {
+	BOOT_COMMITS,   /* the trial runs and commits */
+	BOOT_CRASHES,   /* the trial faults, rolls back after the deadline */
+	BOOT_HANGS,     /* the trial faults and nothing ever happens */
+	BOOT_TABLE_ERR, /* the boot ROM cannot write its table */
+};
+
+#define FAKE_BOOT_MS 100u
+
+static struct fake_nic {
+	/* page 0 */
+	uint32_t fw_state, fw_version, boot_bank, boot_flags;
+	uint32_t st[2], ver[2], crc[2];
+	/* the window */
+	uint32_t bank, size, offset, status, open_bank;
+	bool open;
+	uint8_t data[CDNA_IMAGE_MAX_SIZE + 64];
+	uint32_t data_writes;
+	/* injected refusals: at BEGIN, at DATA word data_fail_at (1-based),
+	 * at VERIFY; 0 for none */
+	uint32_t begin_st, data_st, data_fail_at, verify_st;
+	/* the machine */
+	int map_rc;              /* mgmt_map's answer while bound */
+	bool map_needs_unbind;   /* map gives -EBUSY while the driver is bound */
+	char driver[16];
+	bool bound;
+	int bind_rc;
+	enum fake_boot boot;
+	bool reset_seen;
+	uint64_t now, reset_at;
+	uint32_t old_bank, trial_bank;
+	/* the hypervisor */
+	int stats_rc, begin_rc, end_busy; /* END says EBUSY end_busy times */
+	uint32_t hv_contexts, hv_refs;
+	char log[4096];
+	char steps[8192];
+	char progress[2048];
+} N;
+
+__attribute__((format(printf, 1, 2)))
+static void nlog(const char *fmt, ...)
+{
+	size_t n = strlen(N.log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(N.log + n, sizeof(N.log) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* The boot ROM and the trial, as time passes after a reset. */
+static void fake_advance(void)
+{
+	uint64_t t;
+	uint32_t p = N.trial_bank, o = N.old_bank;
+
+	if (!N.reset_seen)
+		return;
+	t = N.now - N.reset_at;
+	if (t < FAKE_BOOT_MS) {
+		N.fw_state = CDNA_FW_STATE_RESET;
+		N.fw_version = 0;
+		return;
+	}
+	switch (N.boot) {
+	case BOOT_COMMITS:
+		N.fw_state = CDNA_FW_STATE_RUNNING;
+		N.boot_bank = p;
+		N.fw_version = N.ver[p];
+		N.st[p] = CDNA_FLASH_BANK_ACTIVE;
+		N.st[o] = CDNA_FLASH_BANK_VALID;
+		N.boot_flags = MGMT_BOOT_F_TABLE | MGMT_BOOT_F_TRIAL;
+		break;
+	case BOOT_CRASHES:
+	case BOOT_HANGS:
+		if (N.boot == BOOT_HANGS ||
+		    t < FAKE_BOOT_MS + CDNA_FLASH_TRIAL_MS) {
+			N.fw_state = CDNA_FW_STATE_FAULT;
+			N.boot_bank = p;
+			N.fw_version = 0;
+			N.st[p] = CDNA_FLASH_BANK_TRIAL;
+			N.boot_flags = MGMT_BOOT_F_TABLE | MGMT_BOOT_F_TRIAL;
+			break;
+		}
+		N.fw_state = CDNA_FW_STATE_RUNNING;
+		N.boot_bank = o;
+		N.fw_version = N.ver[o];
+		N.st[p] = CDNA_FLASH_BANK_FAILED;
+		N.boot_flags = MGMT_BOOT_F_TABLE | MGMT_BOOT_F_ROLLBACK;
+		break;
+	case BOOT_TABLE_ERR:
+		N.fw_state = CDNA_FW_STATE_RUNNING;
+		N.boot_bank = o;
+		N.fw_version = N.ver[o];
+		N.boot_flags = MGMT_BOOT_F_FLASH_ERR;
+		break;
+	}
+}
+
+static uint32_t fn_read(struct cdnactl_sys *s, uint32_t off)
+{
+	(void)s;
+	fake_advance();
+	switch (off) {
+	case MGMT_ID: return CDNA_HW_ID;
+	case MGMT_FW_STATE: return N.fw_state;
+	case MGMT_FW_VERSION: return N.fw_version;
+	case MGMT_BOOT_BANK: return N.boot_bank;
+	case MGMT_BOOT_FLAGS: return N.boot_flags;
+	case MGMT_FLASH_STATUS: return N.status;
+	case MGMT_FLASH_OFFSET: return N.offset;
+	case MGMT_FLASH_BANK: return N.bank;
+	case MGMT_FLASH_SIZE: return N.size;
+	}
+	for (uint32_t b = 0; b < 2; b++) {
+		if (off == MGMT_FLASH_BANK_ST(b))
+			return N.st[b];
+		if (off == MGMT_FLASH_BANK_VER(b))
+			return N.ver[b];
+		if (off == MGMT_FLASH_BANK_CRC(b))
+			return N.crc[b];
+	}
+	return 0;
+}
+
+static void fake_begin(void)
+{
+	uint32_t b = N.bank;
+
+	nlog("BEGIN%u ", b);
+	N.open = false;
+	if (N.begin_st)
+		N.status = N.begin_st;
+	else if (b > 1)
+		N.status = CDNA_FLASH_ST_BAD_BANK;
+	else if (!N.size || N.size > CDNA_FLASH_BANK_SIZE)
+		N.status = CDNA_FLASH_ST_BAD_SIZE;
+	else if (b == N.boot_bank || N.st[b] == CDNA_FLASH_BANK_ACTIVE ||
+		 N.st[b] == CDNA_FLASH_BANK_TRIAL)
+		N.status = CDNA_FLASH_ST_BANK_IN_USE;
+	else {
+		N.open = true;
+		N.open_bank = b;
+		N.offset = 0;
+		N.status = CDNA_FLASH_ST_OK;
+		N.st[b] = CDNA_FLASH_BANK_WRITING;
+		N.ver[b] = N.crc[b] = 0;
+	}
+}
+
+static void fake_verify(void)
+{
+	struct cdna_image_header h;
+	enum cdna_image_error e;
+	uint32_t b = N.open_bank;
+
+	nlog("VERIFY ");
+	if (!N.open) {
+		N.status = CDNA_FLASH_ST_NOT_OPEN;
+		return;
+	}
+	N.open = false;
+	if (N.status != CDNA_FLASH_ST_OK) {
+		N.st[b] = CDNA_FLASH_BANK_INVALID;
+		return;
+	}
+	if (N.verify_st) {
+		N.status = N.verify_st;
+		N.st[b] = CDNA_FLASH_BANK_INVALID;
+		return;
+	}
+	e = cdna_image_check(N.data, N.size, &h);
+	if (e != CDNA_IMAGE_OK) {
+		N.status = CDNA_FLASH_ST_BAD_IMAGE | (uint32_t)e << 8;
+		N.st[b] = CDNA_FLASH_BANK_INVALID;
+		return;
+	}
+	N.status = CDNA_FLASH_ST_OK;
+	if (N.st[1 - b] == CDNA_FLASH_BANK_PENDING)
+		N.st[1 - b] = CDNA_FLASH_BANK_VALID;
+	N.st[b] = CDNA_FLASH_BANK_PENDING;
+	N.ver[b] = h.fw_version;
+	N.crc[b] = h.header_crc;
+}
+
+static void fn_write(struct cdnactl_sys *s, uint32_t off, uint32_t val)
+{
+	(void)s;
+	switch (off) {
+	case MGMT_FLASH_BANK: N.bank = val; return;
+	case MGMT_FLASH_SIZE: N.size = val; return;
+	case MGMT_FLASH_DATA:
+		N.data_writes++;
+		if (!N.open) {
+			if (N.status == CDNA_FLASH_ST_OK)
+				N.status = CDNA_FLASH_ST_NOT_OPEN;
+			return;
+		}
+		if (N.data_fail_at && N.data_writes == N.data_fail_at &&
+		    N.status == CDNA_FLASH_ST_OK)
+			N.status = N.data_st;
+		if (N.offset + 4 <= sizeof(N.data))
+			memcpy(N.data + N.offset, &val, 4);
+		N.offset += 4;
+		return;
+	case MGMT_FLASH_CMD:
+		if (val == CDNA_FLASH_CMD_BEGIN)
+			fake_begin();
+		else if (val == CDNA_FLASH_CMD_VERIFY)
+			fake_verify();
+		else if (val == CDNA_FLASH_CMD_CANCEL) {
+			nlog("CANCEL ");
+			if (N.open && N.st[N.open_bank] ==
+				      CDNA_FLASH_BANK_WRITING)
+				N.st[N.open_bank] = CDNA_FLASH_BANK_INVALID;
+			N.open = false;
+			N.status = CDNA_FLASH_ST_OK;
+		} else {
+			N.status = CDNA_FLASH_ST_BAD_CMD;
+		}
+		return;
+	case MGMT_NIC_CTRL:
+		if (val & CDNA_NIC_CTRL_RESET) {
+			nlog("RESET ");
+			N.reset_seen = true;
+			N.reset_at = N.now;
+			N.old_bank = N.boot_bank;
+			for (uint32_t b = 0; b < 2; b++)
+				if (N.st[b] == CDNA_FLASH_BANK_PENDING)
+					N.trial_bank = b;
+			N.open = false;
+		}
+		return;
+	}
+}
+
+static int fn_map(struct cdnactl_sys *s, bool writable, char *err,
+		  unsigned errlen)
+{
+	(void)s;
+	nlog("MAP%s ", writable ? "rw" : "ro");
+	if (N.map_needs_unbind && N.bound) {
+		snprintf(err, errlen, "the kernel refuses to map BAR2 page 0");
+		return -EBUSY;
+	}
+	if (N.map_rc)
+		snprintf(err, errlen, "cannot map BAR2 page 0");
+	return N.map_rc;
+}
+
+static uint64_t fn_now(struct cdnactl_sys *s)
+{
+	(void)s;
+	return N.now;
+}
+
+static void fn_sleep(struct cdnactl_sys *s, unsigned ms)
+{
+	(void)s;
+	N.now += ms;
+}
+
+static void fn_driver_of(struct cdnactl_sys *s, char *buf, size_t len)
+{
+	(void)s;
+	snprintf(buf, len, "%s", N.bound ? N.driver : "");
+}
+
+static int fn_unbind(struct cdnactl_sys *s, const char *drv)
+{
+	(void)s;
+	nlog("UNBIND-%s ", drv);
+	N.bound = false;
+	return 0;
+}
+
+static int fn_bind(struct cdnactl_sys *s, const char *drv)
+{
+	(void)s;
+	nlog("BIND-%s ", drv);
+	if (N.bind_rc)
+		return N.bind_rc;
+	N.bound = true;
+	return 0;
+}
+
+static void fn_step(struct cdnactl_sys *s, const char *line)
+{
+	size_t n = strlen(N.steps);
+
+	(void)s;
+	snprintf(N.steps + n, sizeof(N.steps) - n, "%s\n", line);
+}
+
+static void fn_progress(struct cdnactl_sys *s, uint32_t done, uint32_t total)
+{
+	size_t n = strlen(N.progress);
+
+	(void)s;
+	snprintf(N.progress + n, sizeof(N.progress) - n, "%u/%u ", done,
+		 total);
+}
+
+static int fn_hcall(struct cdnactl_sys *s, unsigned cmd, void *arg,
+		    size_t size)
+{
+	(void)s, (void)size;
+	if (cmd == CDNA_OP_STATS) {
+		nlog("STATS ");
+		return N.stats_rc;
+	}
+	if (cmd == CDNA_OP_NIC_RESET) {
+		struct cdna_op_nic_reset *op = arg;
+
+		if (op->phase == CDNA_NIC_RESET_BEGIN) {
+			nlog("HC-BEGIN ");
+			if (N.begin_rc)
+				return N.begin_rc;
+			op->contexts = N.hv_contexts;
+			op->refs_returned = N.hv_refs;
+			op->failed = 0;
+			/* The hypervisor resets the NIC itself. */
+			fn_write(s, MGMT_NIC_CTRL, CDNA_NIC_CTRL_RESET);
+			return 0;
+		}
+		nlog("HC-END ");
+		fake_advance();
+		if (N.end_busy) {
+			N.end_busy--;
+			return -CDNA_EBUSY;
+		}
+		if (N.fw_state != CDNA_FW_STATE_RUNNING)
+			return -CDNA_EBUSY;
+		op->contexts = N.hv_contexts;
+		op->refs_returned = 1;
+		op->failed = 0;
+		return 0;
+	}
+	return -CDNA_ENOSYS;
+}
+
+static struct cdnactl_sys FS = {
+	.nic = &fake_nic,
+	.mgmt_map = fn_map,
+	.mgmt_read = fn_read,
+	.mgmt_write = fn_write,
+	.now_ms = fn_now,
+	.sleep_ms = fn_sleep,
+	.driver_of = fn_driver_of,
+	.driver_unbind = fn_unbind,
+	.driver_bind = fn_bind,
+	.step = fn_step,
+	.progress = fn_progress,
+};
+
+#define V100 CDNA_FW_VERSION(1, 0, 0)
+#define V110 CDNA_FW_VERSION(1, 1, 0)
+
+/* A NIC running 1.0.0 from bank 0 (active), bank 1 empty; bare Linux with
+ * driver cdna bound. */
+static void fake_nic_reset(void)
+{
+	memset(&N, 0, sizeof(N));
+	N.fw_state = CDNA_FW_STATE_RUNNING;
+	N.fw_version = V100;
+	N.boot_bank = 0;
+	N.boot_flags = MGMT_BOOT_F_TABLE;
+	N.st[0] = CDNA_FLASH_BANK_ACTIVE;
+	N.ver[0] = V100;
+	N.crc[0] = 0x11111111u;
+	N.st[1] = CDNA_FLASH_BANK_EMPTY;
+	N.now = 1000;
+	snprintf(N.driver, sizeof(N.driver), "cdna");
+	N.bound = true;
+	FS.xen_dom0 = false;
+	FS.hcall = NULL;
+}
+
+static void fake_xen(void)
+{
+	FS.xen_dom0 = true;
+	FS.hcall = fn_hcall;
+	N.bound = true; /* dom0's cdna driver: it released BAR2 */
+	N.hv_contexts = 3;
+	N.hv_refs = 12;
+}
+
+/* A valid image of 1.1.0 with an n-byte payload. */
+static uint8_t IMG[CDNA_IMAGE_MAX_SIZE + 64];
+
+static size_t make_image(uint32_t payload)
+{
+	struct cdna_image_header h;
+
+	cdna_image_header_init(&h);
+	h.fw_version = V110;
+	h.load_addr = CDNA_NIC_CODE_BASE;
+	h.entry = CDNA_NIC_CODE_BASE | 1u;
+	h.stack_top = CDNA_NIC_SRAM_BASE + CDNA_NIC_SRAM_SIZE;
+	h.payload_size = payload;
+	memcpy(h.name, "cdna-test", 9);
+	for (uint32_t i = 0; i < payload; i++)
+		IMG[CDNA_IMAGE_HEADER_SIZE + i] = (uint8_t)(i * 7u + 3u);
+	cdna_image_encode_header(&h, IMG + CDNA_IMAGE_HEADER_SIZE, IMG);
+	return CDNA_IMAGE_HEADER_SIZE + payload;
+}
+
+static int flash(const char *first, ...)
+{
+	char *argv[16] = { "cdnactl", "flash", "test.img" };
+	int argc = 3;
+	va_list ap;
+
+	va_start(ap, first);
+	for (const char *s = first; s && argc < 15; s = va_arg(ap, const char *))
+		argv[argc++] = (char *)s;
+	va_end(ap);
+	CHECK_EQ(args_parse(argc, argv, &A, aerr, sizeof(aerr)), 0);
+	return 0;
+}
+
+static struct ops_flash_result FR;
+
+static int run_flash(size_t n)
+{
+	oerr[0] = '\0';
+	return ops_flash(&FS, &A, "test.img", IMG, n, &FR, oerr);
+}
+
+static struct flash_fw_info fi_of(uint32_t boot, uint32_t st0, uint32_t st1)
+{
+	struct flash_fw_info fi;
+
+	memset(&fi, 0, sizeof(fi));
+	fi.boot_bank = boot;
+	fi.bank[0].state = st0;
+	fi.bank[1].state = st1;
+	return fi;
+}
+
+TEST(flash_args_need_an_image)
+{
+	CHECK_EQ(parse("flash", NULL), -1);
+	CHECK_HAS(aerr, "which image");
+}
+
+TEST(flash_args_take_activate_and_json)
+{
+	CHECK_EQ(parse("flash", "x.img", "--activate", "--json", NULL), 0);
+	CHECK_EQ(A.cmd, CMD_FLASH);
+	CHECK_STR(A.image, "x.img");
+	CHECK(A.activate && A.json);
+}
+
+TEST(flash_args_refuse_a_second_image)
+{
+	CHECK_EQ(parse("flash", "x.img", "y.img", NULL), -1);
+	CHECK_HAS(aerr, "unexpected argument 'y.img'");
+}
+
+TEST(activate_is_no_option_of_firmware)
+{
+	CHECK_EQ(parse("firmware", "--activate", NULL), -1);
+	CHECK_HAS(aerr, "unknown option '--activate'");
+	CHECK_EQ(parse("firmware", "--json", NULL), 0);
+	CHECK_EQ(A.cmd, CMD_FIRMWARE);
+}
+
+TEST(bank_choice_is_the_bank_not_booted)
+{
+	struct flash_fw_info fi = fi_of(0, CDNA_FLASH_BANK_ACTIVE,
+					CDNA_FLASH_BANK_VALID);
+	char err[256];
+
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), 1);
+	fi = fi_of(1, CDNA_FLASH_BANK_VALID, CDNA_FLASH_BANK_ACTIVE);
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), 0);
+}
+
+TEST(bank_choice_refuses_both_banks_during_a_trial)
+{
+	struct flash_fw_info fi = fi_of(1, CDNA_FLASH_BANK_ACTIVE,
+					CDNA_FLASH_BANK_TRIAL);
+	char err[256];
+
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), -1);
+	CHECK_HAS(err, "a trial is running (bank 1 on trial, bank 0 is what "
+		  "it falls back to)");
+}
+
+TEST(bank_choice_never_takes_an_active_bank_the_nic_did_not_boot)
+{
+	/* Booted bank 1 by fallback while the table names bank 0 ACTIVE. */
+	struct flash_fw_info fi = fi_of(1, CDNA_FLASH_BANK_ACTIVE,
+					CDNA_FLASH_BANK_VALID);
+	char err[256];
+
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), -1);
+}
+
+TEST(bank_choice_without_firmware_prefers_a_bank_without_an_image)
+{
+	struct flash_fw_info fi = fi_of(MGMT_BOOT_BANK_NONE,
+					CDNA_FLASH_BANK_VALID,
+					CDNA_FLASH_BANK_INVALID);
+	char err[256];
+
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), 1);
+	fi = fi_of(MGMT_BOOT_BANK_NONE, CDNA_FLASH_BANK_EMPTY,
+		   CDNA_FLASH_BANK_EMPTY);
+	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), 0);
+}
+
+TEST(flash_writes_the_inactive_bank_and_leaves_it_pending)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	flash(NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "MAPrw BEGIN1 VERIFY ");
+	CHECK_EQ(N.size, n);
+	CHECK(!memcmp(N.data, IMG, n));
+	CHECK_EQ(N.st[1], CDNA_FLASH_BANK_PENDING);
+	CHECK_EQ(FR.bank, 1);
+	CHECK(FR.pending);
+	CHECK_EQ(FR.outcome, FLASH_PENDING);
+	/* The running firmware was not touched. */
+	CHECK_EQ(N.st[0], CDNA_FLASH_BANK_ACTIVE);
+	CHECK_HAS(N.steps, "image: test.img: cdna-test 1.1.0, 3065 bytes, "
+		  "CRC 0x");
+	CHECK_HAS(N.steps, "before: firmware 1.0.0 running from bank 0; bank "
+		  "0 active 1.0.0, bank 1 empty\n");
+	CHECK_HAS(N.steps, "flash: writing bank 1 (was empty), 3065 bytes\n");
+	CHECK_HAS(N.steps, "flash: bank 1 verified by the NIC: firmware 1.1.0 "
+		  "pending (CRC 0x");
+	CHECK_HAS(N.steps, "flash: it boots as a trial at the next NIC reset");
+}
+
+TEST(flash_reports_progress_from_the_nics_offset_up_to_the_size)
+{
+	size_t n = make_image(3001); /* 3065 bytes: 767 words */
+
+	fake_nic_reset();
+	flash(NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK(!strncmp(N.progress, "0/3065 256/3065 512/3065 ", 25));
+	/* The last word's offset is past the size: shown as the size. */
+	CHECK_HAS(N.progress, " 3065/3065 ");
+	CHECK(strstr(N.progress, "3068/") == NULL);
+}
+
+TEST(progress_lines_mark_every_10_percent_step_once)
+{
+	struct fmt_progress p = { .tty = false };
+	FILE *f = mopen();
+
+	fmt_progress(f, &p, 0, 1000);
+	fmt_progress(f, &p, 99, 1000);
+	fmt_progress(f, &p, 100, 1000);
+	fmt_progress(f, &p, 120, 1000);
+	fmt_progress(f, &p, 350, 1000);  /* crosses 20% and 30% */
+	fmt_progress(f, &p, 1000, 1000);
+	fclose(f);
+	CHECK(!strncmp(mem, "flash: 10% (100/1000 bytes)\n"
+		       "flash: 20% (350/1000 bytes)\n"
+		       "flash: 30% (350/1000 bytes)\n"
+		       "flash: 40% (1000/1000 bytes)\n", 112));
+	CHECK_STR(mem + memlen - strlen("flash: 100% (1000/1000 bytes)\n"),
+		  "flash: 100% (1000/1000 bytes)\n");
+	CHECK_EQ(p.last_step, 10);
+}
+
+TEST(progress_on_a_terminal_is_a_bar_redrawn_in_place)
+{
+	struct fmt_progress p = { .tty = true };
+	FILE *f = mopen();
+
+	fmt_progress(f, &p, 500, 1000);
+	fmt_progress(f, &p, 1000, 1000);
+	fclose(f);
+	CHECK(!strncmp(mem, "\rflash: [###############               ]  50% "
+		       "(500/1000 bytes)\rflash: [", 66));
+	CHECK_STR(mem + memlen - 1, "\n");
+	CHECK(strchr(mem, '\n') == mem + memlen - 1);
+}
+
+/* A refused image: the sentence, and the NIC never touched. */
+static void refused_image(size_t n, const char *why)
+{
+	fake_nic_reset();
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, why);
+	CHECK_HAS(oerr, "nothing written");
+	CHECK_STR(N.log, "");
+	CHECK_EQ(N.data_writes, 0);
+}
+
+TEST(a_corrupt_image_is_refused_before_the_nic_is_touched)
+{
+	size_t n = make_image(2000);
+
+	IMG[CDNA_IMAGE_HEADER_SIZE + 100] ^= 1;
+	refused_image(n, "test.img: payload CRC mismatch");
+}
+
+TEST(a_truncated_image_is_refused_before_the_nic_is_touched)
+{
+	size_t n = make_image(2000);
+
+	refused_image(n - 3, "test.img: image is truncated");
+}
+
+TEST(an_oversized_image_is_refused_before_the_nic_is_touched)
+{
+	struct cdna_image_header h;
+
+	make_image(2000);
+	cdna_image_decode_header(IMG, &h);
+	h.payload_size = CDNA_NIC_CODE_SIZE + 4;
+	cdna_image_encode_header(&h, NULL, IMG);
+	refused_image(2064, "payload size is zero or larger than the NIC's "
+		      "code RAM (payload_size 262148");
+}
+
+TEST(an_image_of_another_format_is_refused_before_the_nic_is_touched)
+{
+	struct cdna_image_header h;
+	size_t n = make_image(2000);
+
+	cdna_image_decode_header(IMG, &h);
+	h.format_version = 2;
+	cdna_image_encode_header(&h, NULL, IMG);
+	refused_image(n, "unsupported image format version or header size "
+		      "(format 2");
+}
+
+TEST(an_image_for_another_nic_is_refused_before_the_nic_is_touched)
+{
+	struct cdna_image_header h;
+	size_t n = make_image(2000);
+
+	cdna_image_decode_header(IMG, &h);
+	h.hw_id = 0x12345678u;
+	cdna_image_encode_header(&h, NULL, IMG);
+	refused_image(n, "wrong hardware id (hw_id 0x12345678");
+}
+
+TEST(a_file_that_is_no_image_is_refused_before_the_nic_is_touched)
+{
+	memset(IMG, 'x', 500);
+	refused_image(500, "bad magic: this is not a cdna firmware image");
+}
+
+TEST(every_nic_flash_status_has_its_own_sentence)
+{
+	static const struct { uint32_t st; const char *has; } t[] = {
+		{ CDNA_FLASH_ST_BUSY, "stayed busy (BUSY)" },
+		{ CDNA_FLASH_ST_BAD_IMAGE | CDNA_IMAGE_BAD_PAYLOAD_CRC << 8,
+		  "refused them: payload CRC mismatch: the image payload is "
+		  "corrupt (BAD_IMAGE)" },
+		{ CDNA_FLASH_ST_BANK_IN_USE, "the bank the firmware runs from, "
+		  "or the one a running trial falls back to (BANK_IN_USE)" },
+		{ CDNA_FLASH_ST_BAD_BANK, "no flash bank 1 (BAD_BANK)" },
+		{ CDNA_FLASH_ST_BAD_SIZE, "an image of 3065 bytes: zero, or "
+		  "more than a flash bank holds" },
+		{ CDNA_FLASH_ST_NOT_OPEN, "no transfer open" },
+		{ CDNA_FLASH_ST_OVERRUN, "more than the 3065 bytes announced" },
+		{ CDNA_FLASH_ST_INCOMPLETE, "fewer than the 3065 bytes" },
+		{ CDNA_FLASH_ST_FLASH_ERROR, "flash failed a write "
+		  "(FLASH_ERROR)" },
+		{ CDNA_FLASH_ST_BAD_CMD, "did not know the command (BAD_CMD)" },
+		{ 99, "flash status 99, which this cdnactl does not know" },
+	};
+	char buf[256];
+
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cdna_flash_status_sentence(t[i].st, 1, 3065, buf, sizeof(buf));
+		CHECK_HAS(buf, t[i].has);
+	}
+	CHECK_STR(cdna_flash_status_name(CDNA_FLASH_ST_OVERRUN), "OVERRUN");
+	CHECK(cdna_flash_status_name(99) == NULL);
+}
+
+TEST(a_begin_the_nic_refuses_writes_nothing)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.begin_st = CDNA_FLASH_ST_BANK_IN_USE;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "flash: the NIC would not open bank 1: the NIC "
+		  "refused to write bank 1");
+	CHECK_HAS(oerr, "(BANK_IN_USE)");
+	CHECK_HAS(oerr, "the running firmware is untouched");
+	CHECK_EQ(N.data_writes, 0);
+	CHECK(!FR.pending);
+}
+
+TEST(a_data_write_the_nic_refuses_stops_the_transfer_and_cancels_it)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.data_st = CDNA_FLASH_ST_FLASH_ERROR;
+	N.data_fail_at = 100;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "flash: writing bank 1: the NIC's flash failed a "
+		  "write (FLASH_ERROR); bank 1 is now invalid");
+	/* Stopped at the first check after the refusal (word 128). */
+	CHECK_EQ(N.data_writes, 128);
+	CHECK_STR(N.log, "MAPrw BEGIN1 CANCEL ");
+	CHECK_EQ(N.st[0], CDNA_FLASH_BANK_ACTIVE);
+}
+
+TEST(a_verify_the_nic_refuses_says_the_image_check_reason)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.verify_st = CDNA_FLASH_ST_BAD_IMAGE |
+		      (uint32_t)CDNA_IMAGE_BAD_PAYLOAD_CRC << 8;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "flash: verifying bank 1: the NIC checked the 3065 "
+		  "bytes written to bank 1 and refused them: payload CRC "
+		  "mismatch");
+	CHECK_HAS(oerr, "bank 1 is now invalid");
+	CHECK(!FR.pending);
+}
+
+TEST(a_nic_reset_mid_transfer_is_reported_as_incomplete)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.verify_st = CDNA_FLASH_ST_INCOMPLETE;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "fewer than the 3065 bytes announced: was it reset "
+		  "meanwhile? (INCOMPLETE)");
+}
+
+TEST(a_second_flash_of_the_same_image_writes_the_other_inactive_bank)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.st[1] = CDNA_FLASH_BANK_PENDING;
+	N.ver[1] = V110;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_EQ(FR.bank, 1);
+	CHECK_EQ(FR.bank_was, CDNA_FLASH_BANK_PENDING);
+}
+
+TEST(activation_natively_unbinds_resets_waits_and_rebinds)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "MAPrw BEGIN1 VERIFY UNBIND-cdna RESET BIND-cdna ");
+	CHECK_EQ(FR.via, FLASH_VIA_NATIVE);
+	CHECK_EQ(FR.outcome, FLASH_COMMITTED);
+	CHECK(FR.driver_rebound);
+	CHECK_EQ(FR.after.boot_bank, 1);
+	CHECK_EQ(FR.after.fw_version, V110);
+	CHECK_HAS(N.steps, "activate: unbinding driver cdna from the NIC\n"
+		  "activate: resetting the NIC (MGMT_NIC_CTRL)\n"
+		  "activate: committed after ");
+	CHECK_HAS(N.steps, "ms: firmware 1.1.0 runs from bank 1\n"
+		  "activate: driver cdna bound to the NIC again\n"
+		  "after: firmware 1.1.0 running from bank 1; bank 0 valid "
+		  "1.0.0, bank 1 active 1.1.0\n");
+}
+
+TEST(activation_natively_without_a_driver_binds_nothing)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.bound = false;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "MAPrw BEGIN1 VERIFY RESET ");
+	CHECK_EQ(FR.driver[0], '\0');
+}
+
+TEST(a_driver_holding_bar2_is_unbound_first_when_activating)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.map_needs_unbind = true;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "MAPrw UNBIND-cdna MAPrw BEGIN1 VERIFY RESET "
+		  "BIND-cdna ");
+	CHECK_HAS(N.steps, "flash: driver cdna holds BAR2 and this kernel "
+		  "will not share it");
+}
+
+TEST(a_driver_holding_bar2_without_activate_is_a_failure_with_the_way_out)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.map_needs_unbind = true;
+	flash(NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_STR(N.log, "MAPrw ");
+	CHECK_HAS(oerr, "the kernel refuses to map BAR2 page 0; or give "
+		  "--activate");
+}
+
+TEST(a_rollback_is_a_failure_that_names_the_version_running)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.boot = BOOT_CRASHES;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_EQ(FR.outcome, FLASH_ROLLED_BACK);
+	CHECK_HAS(oerr, "the new firmware 1.1.0 did not report healthy within "
+		  "1000 ms; the NIC rolled back to 1.0.0 (bank 0; bank 1 is "
+		  "marked failed");
+	/* The driver comes back on the old firmware. */
+	CHECK_STR(N.log, "MAPrw BEGIN1 VERIFY UNBIND-cdna RESET BIND-cdna ");
+	CHECK(FR.activate_ms >= CDNA_FLASH_TRIAL_MS);
+}
+
+TEST(a_trial_that_never_ends_times_out_within_the_bound)
+{
+	size_t n = make_image(3001);
+	uint64_t t0;
+
+	fake_nic_reset();
+	N.boot = BOOT_HANGS;
+	flash("--activate", NULL);
+	t0 = N.now;
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_EQ(FR.outcome, FLASH_TIMEOUT);
+	CHECK_HAS(oerr, "the NIC did not come back within 8000 ms after the "
+		  "reset: firmware none fault");
+	CHECK(N.now - t0 >= FLASH_ACTIVATE_WAIT_MS);
+	CHECK(N.now - t0 < FLASH_ACTIVATE_WAIT_MS + 100);
+}
+
+TEST(a_boot_rom_that_cannot_write_its_table_is_reported)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.boot = BOOT_TABLE_ERR;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_EQ(FR.outcome, FLASH_NOT_TRIED);
+	CHECK_HAS(oerr, "could not write its bank table, so the new firmware "
+		  "1.1.0 was not tried; 1.0.0 runs (bank 0), bank 1 is still "
+		  "pending");
+}
+
+TEST(activation_under_xen_goes_begin_wait_end_through_the_hypervisor)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	/* No unbind, no direct reset: BEGIN resets, END after RUNNING. */
+	CHECK_STR(N.log, "STATS MAPrw BEGIN1 VERIFY HC-BEGIN RESET HC-END ");
+	CHECK_EQ(FR.via, FLASH_VIA_HYPERCALL);
+	CHECK_EQ(FR.outcome, FLASH_COMMITTED);
+	CHECK_EQ(FR.ctx_suspended, 3);
+	CHECK_EQ(FR.ctx_restored, 3);
+	CHECK_EQ(FR.refs_returned, 13);
+	CHECK_HAS(N.steps, "activate: resetting the NIC through the "
+		  "hypervisor (CDNA_OP_NIC_RESET)\n"
+		  "activate: 3 contexts suspended, 12 page references "
+		  "returned, 0 did not stop in time\n");
+	CHECK_HAS(N.steps, "activate: 3 contexts restored, 0 left suspended, "
+		  "1 page references returned\n");
+}
+
+TEST(activation_under_xen_retries_end_while_the_hypervisor_is_busy)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.end_busy = 3;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_HAS(N.log, "HC-BEGIN RESET HC-END HC-END HC-END HC-END ");
+	CHECK(FR.ended);
+}
+
+TEST(activation_under_xen_restores_the_contexts_after_a_rollback)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.boot = BOOT_CRASHES;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "the NIC rolled back to 1.0.0");
+	CHECK_HAS(N.log, "HC-BEGIN RESET HC-END ");
+	CHECK(FR.ended);
+	CHECK_EQ(FR.ctx_restored, 3);
+}
+
+TEST(a_begin_the_hypervisor_refuses_leaves_the_bank_pending)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.begin_rc = -CDNA_EPERM;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "the hypervisor did not reset the NIC "
+		  "(CDNA_OP_NIC_RESET BEGIN): the hypervisor refused");
+	CHECK_HAS(oerr, "bank 1 stays pending");
+	CHECK(strstr(N.log, "HC-END") == NULL);
+	CHECK(strstr(N.log, "RESET ") == NULL);
+	CHECK_EQ(N.st[1], CDNA_FLASH_BANK_PENDING);
+}
+
+TEST(a_hypervisor_without_nic_reset_is_not_bypassed)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.begin_rc = -CDNA_ENOSYS;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_HAS(oerr, "has no NIC reset (CDNA_OP_NIC_RESET)");
+	CHECK(strstr(N.log, "RESET ") == NULL);
+	CHECK(strstr(N.log, "UNBIND") == NULL);
+}
+
+TEST(xen_without_cdna_resets_natively)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.stats_rc = -CDNA_ENOSYS;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "STATS MAPrw BEGIN1 VERIFY UNBIND-cdna RESET "
+		  "BIND-cdna ");
+	CHECK_HAS(N.steps, "activate: Xen has no CDNA hypercall: the NIC is "
+		  "dom0's own, reset directly\n");
+}
+
+TEST(a_nic_no_one_registered_with_the_hypervisor_is_reset_natively)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.bound = false;
+	N.begin_rc = -CDNA_ENODEV;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	CHECK_STR(N.log, "STATS MAPrw BEGIN1 VERIFY HC-BEGIN RESET ");
+	CHECK_EQ(FR.via, FLASH_VIA_NATIVE);
+}
+
+TEST(a_driver_that_does_not_bind_again_is_a_failure)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	N.bind_rc = -ENODEV;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_EQ(FR.outcome, FLASH_COMMITTED);
+	CHECK_HAS(oerr, "driver cdna did not bind to the NIC again");
+}
+
+TEST(flash_json_has_before_bank_activate_and_after)
+{
+	size_t n = make_image(3001);
+	FILE *f;
+
+	fake_nic_reset();
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), 0);
+	f = mopen();
+	fmt_flash_json(f, "0000:00:04.0", "test.img", &FR, NULL);
+	fclose(f);
+	CHECK(!strncmp(mem, "{\"ok\":true,\"error\":null,\"nic\":"
+		       "\"0000:00:04.0\",\"image\":{\"file\":\"test.img\","
+		       "\"name\":\"cdna-test\",\"version\":\"1.1.0\","
+		       "\"bytes\":3065,\"crc\":\"0x", 130));
+	CHECK_HAS(mem, "\"before\":{\"firmware_state\":\"running\","
+		  "\"firmware_version\":\"1.0.0\",\"boot_bank\":0,");
+	CHECK_HAS(mem, "\"bank\":1,\"bank_was\":\"empty\",\"pending\":true,"
+		  "\"activate\":{\"via\":\"native\",\"note\":null,"
+		  "\"result\":\"committed\",\"ms\":");
+	CHECK_HAS(mem, "\"driver\":\"cdna\",\"driver_rebound\":true,");
+	CHECK_HAS(mem, "\"after\":{\"firmware_state\":\"running\","
+		  "\"firmware_version\":\"1.1.0\",\"boot_bank\":1,"
+		  "\"boot_flags\":[\"trial\",\"table\"],\"trial\":true,");
+	CHECK_STR(mem + memlen - 3, "}}\n");
+}
+
+TEST(flash_json_of_a_refused_image_carries_the_reason)
+{
+	FILE *f = mopen();
+
+	fmt_flash_json(f, NULL, "bad.img", NULL, "bad.img: bad magic");
+	fclose(f);
+	CHECK_STR(mem, "{\"ok\":false,\"error\":\"bad.img: bad magic\","
+		  "\"nic\":null,\"image\":{\"file\":\"bad.img\"},"
+		  "\"before\":null,\"bank\":null,\"bank_was\":null,"
+		  "\"pending\":false,\"activate\":null,\"after\":null}\n");
+}
+
+static struct flash_fw_info sample_fw(void)
+{
+	struct flash_fw_info fi = fi_of(0, CDNA_FLASH_BANK_ACTIVE,
+					CDNA_FLASH_BANK_FAILED);
+
+	fi.fw_state = CDNA_FW_STATE_RUNNING;
+	fi.fw_version = V100;
+	fi.boot_flags = MGMT_BOOT_F_TABLE | MGMT_BOOT_F_ROLLBACK;
+	fi.bank[0].version = V100;
+	fi.bank[0].crc = 0x1234abcdu;
+	fi.bank[1].version = V110;
+	fi.bank[1].crc = 0x0badf00du;
+	return fi;
+}
+
+TEST(firmware_text_shows_both_banks_and_how_the_nic_booted)
+{
+	struct flash_fw_info fi = sample_fw();
+	FILE *f = mopen();
+
+	fmt_firmware_text(f, "0000:00:04.0", &fi);
+	fclose(f);
+	CHECK_STR(mem, "NIC 0000:00:04.0  firmware 1.0.0 (running)  booted "
+		  "bank 0  boot flags: rollback, table\n"
+		  "BANK  STATE    VERSION  CRC         NOTE\n"
+		  "0     active   1.0.0    0x1234abcd  booted\n"
+		  "1     failed   1.1.0    0x0badf00d  \n");
+}
+
+TEST(firmware_text_shows_a_fault_and_the_boot_roms_refusal)
+{
+	struct flash_fw_info fi = fi_of(MGMT_BOOT_BANK_NONE,
+					CDNA_FLASH_BANK_INVALID,
+					CDNA_FLASH_BANK_EMPTY);
+	FILE *f = mopen();
+
+	fi.fw_state = CDNA_FW_STATE_NO_FW;
+	fi.boot_error = CDNA_IMAGE_BAD_PAYLOAD_CRC | CDNA_IMAGE_EMPTY << 8;
+	fmt_firmware_text(f, "0000:00:04.0", &fi);
+	fclose(f);
+	CHECK_HAS(mem, "firmware none (no-firmware)  booted none  boot flags: "
+		  "none\n");
+	CHECK_HAS(mem, "0     invalid  -        -           boot ROM: payload "
+		  "CRC mismatch");
+	CHECK_HAS(mem, "1     empty    -        -           \n");
+}
+
+TEST(firmware_json_has_banks_flags_and_nulls_for_no_image)
+{
+	struct flash_fw_info fi = sample_fw();
+	FILE *f = mopen();
+
+	fi.bank[1].state = CDNA_FLASH_BANK_EMPTY;
+	fi.bank[1].version = fi.bank[1].crc = 0;
+	fmt_firmware_json(f, "0000:00:04.0", &fi);
+	fclose(f);
+	CHECK_STR(mem, "{\"nic\":\"0000:00:04.0\",\"firmware_state\":"
+		  "\"running\",\"firmware_version\":\"1.0.0\",\"boot_bank\":0,"
+		  "\"boot_flags\":[\"rollback\",\"table\"],\"trial\":false,"
+		  "\"rollback\":true,\"fallback\":false,\"fault\":null,"
+		  "\"banks\":[{\"bank\":0,\"state\":\"active\",\"version\":"
+		  "\"1.0.0\",\"crc\":\"0x1234abcd\",\"booted\":true,"
+		  "\"boot_error\":null},{\"bank\":1,\"state\":\"empty\","
+		  "\"version\":null,\"crc\":null,\"booted\":false,"
+		  "\"boot_error\":null}]}\n");
+}
+
+TEST(firmware_reads_page_0_read_only)
+{
+	struct flash_fw_info fi;
+
+	fake_nic_reset();
+	CHECK_EQ(ops_firmware(&FS, &fi, oerr), 0);
+	CHECK_STR(N.log, "MAPro ");
+	CHECK_EQ(fi.bank[0].crc, 0x11111111u);
+	CHECK_EQ(fi.bank[1].state, CDNA_FLASH_BANK_EMPTY);
+}
+
+TEST(firmware_with_bar2_held_by_the_driver_says_so)
+{
+	struct flash_fw_info fi;
+
+	fake_nic_reset();
+	N.map_needs_unbind = true;
+	CHECK_EQ(ops_firmware(&FS, &fi, oerr), -1);
+	CHECK_HAS(oerr, "the kernel refuses to map BAR2 page 0");
+	CHECK(strstr(N.log, "UNBIND") == NULL);
+}
+
+/* ---- flash against the real NIC model -------------------------------------- */
+
+/* The model's flash controller and boot ROM running the build's images
+ * (mk/firmware.mk): what cdnactl writes and waits for must match them. */
+static struct {
+	struct cdna_nic *nic;
+	struct host_mem hm;
+	uint64_t now_us;
+	char path[64];
+} M;
+
+static uint64_t m_now_us(void *o)
+{
+	(void)o;
+	return M.now_us;
+}
+
+static const struct cdna_nic_ops m_ops = {
+	.opaque = &M.hm, .dma_read = host_mem_dma_read,
+	.dma_write = host_mem_dma_write, .now_us = m_now_us,
+};
+
+static uint32_t m_read(struct cdnactl_sys *s, uint32_t off)
+{
+	(void)s;
+	return (uint32_t)cdna_nic_bar_read(M.nic, 2, off, 4);
+}
+
+static void m_write(struct cdnactl_sys *s, uint32_t off, uint32_t val)
+{
+	(void)s;
+	cdna_nic_bar_write(M.nic, 2, off, val, 4);
+}
+
+static int m_map(struct cdnactl_sys *s, bool writable, char *err,
+		 unsigned errlen)
+{
+	(void)s, (void)writable, (void)err, (void)errlen;
+	return 0;
+}
+
+static uint64_t m_now_ms(struct cdnactl_sys *s)
+{
+	(void)s;
+	return M.now_us / 1000u;
+}
+
+/* Time passes for the NIC too: its processor runs, deadlines fire. */
+static void m_sleep(struct cdnactl_sys *s, unsigned ms)
+{
+	(void)s;
+	M.now_us += (uint64_t)ms * 1000u;
+	cdna_nic_run(M.nic);
+}
+
+static void m_driver_of(struct cdnactl_sys *s, char *buf, size_t len)
+{
+	(void)s, (void)len;
+	buf[0] = '\0';
+}
+
+static struct cdnactl_sys MS = {
+	.nic = &fake_nic,
+	.mgmt_map = m_map,
+	.mgmt_read = m_read,
+	.mgmt_write = m_write,
+	.now_ms = m_now_ms,
+	.sleep_ms = m_sleep,
+	.driver_of = m_driver_of,
+	.driver_unbind = fn_unbind,
+	.driver_bind = fn_bind,
+	.step = fn_step,
+};
+
+static struct cdna_nic *model_open(void)
+{
+	struct cdna_nic_config cfg = { .flash_path = M.path };
+	struct cdna_nic *nic;
+	char err[256];
+
+	nic = cdna_nic_new(&cfg, &m_ops, err, sizeof(err));
+	if (!nic)
+		check_fail(__FILE__, __LINE__, "cdna_nic_new: %s", err);
+	cdna_nic_run(nic);
+	return nic;
+}
+
+/* A factory flash: 1.0.0 in bank 0, no bank table; the NIC running it. */
+static void model_factory(void)
+{
+	uint8_t *v1;
+	size_t n;
+	char err[256];
+	int fd;
+
+	memset(&N, 0, sizeof(N));
+	if (!M.hm.mem)
+		host_mem_init(&M.hm, 0x100000ull, 1u << 20);
+	M.now_us = 1000;
+	snprintf(M.path, sizeof(M.path), "/tmp/test_cdnactl-flash.XXXXXX");
+	fd = mkstemp(M.path);
+	CHECK(fd >= 0);
+	close(fd);
+	unlink(M.path);
+	M.nic = model_open();
+	v1 = build_image("cdna-fw.img", &n);
+	if (cdna_nic_flash_program(M.nic, 0, v1, n, err, sizeof(err)))
+		check_fail(__FILE__, __LINE__, "program: %s", err);
+	free(v1);
+	cdna_nic_free(M.nic);
+	M.nic = model_open();
+	CHECK_EQ(m_read(&MS, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
+}
+
+static void model_close(void)
+{
+	cdna_nic_free(M.nic);
+	M.nic = NULL;
+	unlink(M.path);
+}
+
+static int model_flash(const char *name, bool activate)
+{
+	struct cdna_image_header h;
+	uint8_t *img;
+	size_t n;
+	int rc;
+
+	img = build_image(name, &n);
+	CHECK_EQ(cdna_image_check(img, n, &h), CDNA_IMAGE_OK);
+	flash(activate ? "--activate" : NULL, NULL);
+	oerr[0] = '\0';
+	rc = ops_flash(&MS, &A, name, img, n, &FR, oerr);
+	free(img);
+	return rc;
+}
+
+TEST(model_flash_writes_bank_1_pending_with_the_images_crc)
+{
+	model_factory();
+	CHECK_EQ(model_flash("test/cdna-fw-v2.img", false), 0);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_ST(1)), CDNA_FLASH_BANK_PENDING);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_VER(1)), V110);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_CRC(1)), FR.img.header_crc);
+	/* Still the old firmware, from bank 0. */
+	CHECK_EQ(m_read(&MS, MGMT_FW_VERSION), V100);
+	model_close();
+}
+
+TEST(model_flash_activate_commits_the_new_firmware)
+{
+	model_factory();
+	CHECK_EQ(model_flash("test/cdna-fw-v2.img", true), 0);
+	CHECK_EQ(FR.outcome, FLASH_COMMITTED);
+	CHECK_EQ(m_read(&MS, MGMT_BOOT_BANK), 1);
+	CHECK_EQ(m_read(&MS, MGMT_FW_VERSION), V110);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_ST(1)), CDNA_FLASH_BANK_ACTIVE);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_ST(0)), CDNA_FLASH_BANK_VALID);
+	CHECK_HAS(N.steps, "after: firmware 1.1.0 running from bank 1; bank 0 "
+		  "valid 1.0.0, bank 1 active 1.1.0\n");
+	/* And back: the next flash goes to bank 0. */
+	CHECK_EQ(model_flash("cdna-fw.img", true), 0);
+	CHECK_EQ(FR.bank, 0);
+	CHECK_EQ(m_read(&MS, MGMT_FW_VERSION), V100);
+	model_close();
+}
+
+TEST(model_flash_activate_of_a_crashing_image_reports_the_rollback)
+{
+	model_factory();
+	CHECK_EQ(model_flash("test/fault-boot.img", true), -1);
+	CHECK_EQ(FR.outcome, FLASH_ROLLED_BACK);
+	CHECK_HAS(oerr, "the new firmware 0.0.1 did not report healthy within "
+		  "1000 ms; the NIC rolled back to 1.0.0 (bank 0; bank 1 is "
+		  "marked failed");
+	CHECK_EQ(m_read(&MS, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
+	CHECK(m_read(&MS, MGMT_BOOT_FLAGS) & MGMT_BOOT_F_ROLLBACK);
+	CHECK_EQ(m_read(&MS, MGMT_FLASH_BANK_ST(1)), CDNA_FLASH_BANK_FAILED);
+	CHECK(FR.activate_ms >= CDNA_FLASH_TRIAL_MS);
+	CHECK(FR.activate_ms < FLASH_ACTIVATE_WAIT_MS);
+	/* A failed bank is flashed again. */
+	CHECK_EQ(model_flash("test/cdna-fw-v2.img", true), 0);
+	CHECK_EQ(FR.bank, 1);
+	model_close();
+}
+
+__attribute__((destructor)) static void model_free_mem(void)
+{
+	if (M.hm.mem)
+		host_mem_free(&M.hm);
 }

@@ -530,6 +530,44 @@ TEST(an_image_for_another_nic_is_refused_and_nothing_changes)
 	refused_v1(hw_id, CDNA_IMAGE_WRONG_HW);
 }
 
+/* The header CRC of an image, as its bytes say (image.h 0x3c). */
+static uint32_t header_crc_of(const struct img *i)
+{
+	struct cdna_image_header h;
+
+	cdna_image_decode_header(i->b, &h);
+	return h.header_crc;
+}
+
+TEST(bank_crc_is_the_header_crc_of_the_image_a_bank_holds)
+{
+	struct cdna_nic *nic = factory_nic();
+	struct img v1 = image("cdna-fw.img"), v2 = image("test/cdna-fw-v2.img");
+
+	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(0)), header_crc_of(&v1));
+	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
+	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(1)), header_crc_of(&v2));
+	CHECK(header_crc_of(&v1) != header_crc_of(&v2));
+	free(v1.b);
+	free(v2.b);
+	cdna_nic_free(nic);
+}
+
+TEST(bank_crc_reads_0_for_an_empty_or_invalid_bank)
+{
+	struct cdna_nic *nic = factory_nic();
+	struct img v2 = image("test/cdna-fw-v2.img");
+
+	CHECK_EQ(st(nic, 1), CDNA_FLASH_BANK_EMPTY);
+	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(1)), 0);
+	v2.b[v2.n - 5] ^= 0x40;   /* refused by VERIFY: the bank is INVALID */
+	CHECK_EQ(flash_img(nic, 1, &v2) & 0xffu, CDNA_FLASH_ST_BAD_IMAGE);
+	CHECK_EQ(st(nic, 1), CDNA_FLASH_BANK_INVALID);
+	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(1)), 0);
+	free(v2.b);
+	cdna_nic_free(nic);
+}
+
 TEST(cancel_unpends_a_pending_bank)
 {
 	struct cdna_nic *nic = factory_nic();
