@@ -18,7 +18,11 @@ PLATFORM_ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST))
 platform:
 	$(PLATFORM_ROOT)platform/build.sh all
 
-check-system: platform cdnactl
+# The images dom0 activates under the guests (tests/system/cdna-checks.sh).
+FLASH_TEST_IMGS := $(BUILD)/firmware/test/cdna-fw-v2.img \
+	$(BUILD)/firmware/test/fault-boot.img
+
+check-system: platform cdnactl $(FLASH_TEST_IMGS)
 	$(PLATFORM_ROOT)tests/system/run.sh check
 
 check-flash: platform cdnactl firmware $(FW_V2_IMG) $(FW_FAULT_IMGS)

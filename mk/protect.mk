@@ -3,7 +3,7 @@
 # -Ihypervisor-protect/core; the Xen glue compiles the same sources.
 HV_CORE_SRCS := hypervisor-protect/core/hv_op.c \
 	hypervisor-protect/core/hv_enqueue.c hypervisor-protect/core/hv_ctx.c \
-	hypervisor-protect/core/hv_irq.c
+	hypervisor-protect/core/hv_irq.c hypervisor-protect/core/hv_reset.c
 HV_CORE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HV_CORE_SRCS))
 
 $(HV_CORE_OBJS): $(BUILD)/obj/%.o: %.c

@@ -3,7 +3,7 @@
 # with one hostile guest.
 #   make check-protection   run it: a table and one line per attack
 PROTECT_SRCS := tests/protection/scene.c tests/protection/attacks.c \
-	tests/protection/suite.c
+	tests/protection/suite.c tests/protection/test_activation.c
 PROTECT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(PROTECT_SRCS))
 CDNA_PROTECT := $(BUILD)/bin/cdna-protect
 
@@ -13,7 +13,7 @@ $(PROTECT_OBJS): $(BUILD)/obj/%.o: %.c
 		-Ihypervisor-protect/core -Itests/testbed -c $< -o $@
 
 # Every testbed object but its main().
-$(CDNA_PROTECT): $(PROTECT_OBJS) $(HV_CORE_OBJS) $(NIC_MODEL_OBJS) \
+$(CDNA_PROTECT): $(filter-out %/test_activation.o,$(PROTECT_OBJS)) $(HV_CORE_OBJS) $(NIC_MODEL_OBJS) \
 		$(filter-out %/main.o,$(TESTBED_OBJS))
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -lpcap -o $@
@@ -23,6 +23,19 @@ check-protection: deps $(CDNA_PROTECT) firmware
 	@BUILD=$(BUILD) $(CDNA_PROTECT)
 
 UNIT_TESTS += $(CDNA_PROTECT)
+
+# Firmware activation under assigned contexts (CDNA_OP_NIC_RESET) on the
+# same stage: the real firmware, the core, a guest that sends.
+TEST_ACTIVATION := $(BUILD)/tests/test_activation
+$(BUILD)/obj/tests/protection/test_activation.o: HOST_CFLAGS += -Itests/lib
+$(TEST_ACTIVATION): $(BUILD)/obj/tests/protection/test_activation.o \
+		$(BUILD)/obj/tests/protection/scene.o $(CHECK_OBJ) \
+		$(BUILD)/obj/tests/lib/host_mem.o $(HV_CORE_OBJS) \
+		$(NIC_MODEL_OBJS) $(filter-out %/main.o,$(TESTBED_OBJS))
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $^ $(NIC_MODEL_LIBS) -lpcap -o $@
+
+UNIT_TESTS += $(TEST_ACTIVATION)
 
 # What protection costs (tests/bench/bench-protect.sh).
 HV_BENCH := $(BUILD)/bin/hv-bench

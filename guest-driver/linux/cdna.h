@@ -53,7 +53,16 @@ struct xenbus_device;
  * @irq: PV: the Linux irq of the context's event channel
  * @attached: PV: rings, context page and event channel are mapped and bound
  * @link_work: PV: link state poll (native mode polls per adapter)
- * @watchdog: PV: schedules NAPI for work no event announced
+ * @watchdog: PV: schedules NAPI for work no event announced, and the
+ *	NIC reset work for status words no event announced
+ * @nic_reset_work: PV: acts on the hypervisor's status words (a NIC reset
+ *	under the context, hcall.h CDNA_OP_NIC_RESET), under RTNL
+ * @nic_suspended: PV: the driver holds the context as suspended: nothing
+ *	posted, NAPI off, link down, until the hypervisor restores it
+ * @hv_resets: PV: the status page's hv_resets when last acted on
+ * @hv_doubted: PV: a restore the hypervisor's QUERY did not confirm was
+ *	already counted (hv_status_bad counts episodes, not retries)
+ * @pv_flags: PV: CDNA_PV_* bits
  * @xdev: domU: the xenbus device
  */
 struct cdna_priv {
@@ -78,8 +87,18 @@ struct cdna_priv {
 	bool attached;
 	struct delayed_work link_work;
 	struct timer_list watchdog;
+	struct work_struct nic_reset_work;
+	bool nic_suspended;
+	u32 hv_resets;
+	bool hv_doubted;
+	unsigned long pv_flags;
 	struct xenbus_device *xdev;
 };
+
+/* pv_flags: ENQUEUE said -EBUSY; TX stays stopped until the reset work
+ * has looked at the status words.
+ */
+#define CDNA_PV_TX_HELD		0
 
 /**
  * struct cdna_adapter - one NIC (PCI function)

@@ -38,6 +38,11 @@ static const struct cdna_drv_stat cdna_drv_stats[] = {
 	CDNA_DRV_STAT(hcalls),
 	CDNA_DRV_STAT(hcall_errors),
 	CDNA_DRV_STAT(irq_missed),
+	CDNA_DRV_STAT(hv_suspends),
+	CDNA_DRV_STAT(hv_resets),
+	CDNA_DRV_STAT(hv_resets_unseen),
+	CDNA_DRV_STAT(hv_busy),
+	CDNA_DRV_STAT(hv_status_bad),
 };
 
 /* The NIC's counters; 64-bit ones are a LO/HI register pair. */

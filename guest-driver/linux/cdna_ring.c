@@ -31,6 +31,12 @@ static void cdna_stat_inc(struct cdna_queue *q, u64 *ctr)
 	cdna_stat_add(q, ctr, 1);
 }
 
+/* For the mode's own counters in q->stats (PV: the NIC reset ones). */
+void cdna_queue_stat_inc(struct cdna_queue *q, u64 *ctr)
+{
+	cdna_stat_inc(q, ctr);
+}
+
 void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 {
 	const struct cdna_queue_stats *src = &q->stats;
@@ -58,6 +64,11 @@ void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 		s->hcalls = src->hcalls;
 		s->hcall_errors = src->hcall_errors;
 		s->irq_missed = src->irq_missed;
+		s->hv_suspends = src->hv_suspends;
+		s->hv_resets = src->hv_resets;
+		s->hv_resets_unseen = src->hv_resets_unseen;
+		s->hv_busy = src->hv_busy;
+		s->hv_status_bad = src->hv_status_bad;
 	} while (u64_stats_fetch_retry(&src->syncp, start));
 }
 
@@ -299,8 +310,10 @@ static void cdna_tx_terminate(struct cdna_queue *q, struct sk_buff *skb,
 
 /*
  * Post the frames taken since the last doorbell (one ENQUEUE in PV mode),
- * then ring it.  Frames after a refused buffer are dropped; they were not
- * counted for BQL yet.
+ * then ring it if anything went in.  Frames after a refused buffer are
+ * dropped; they were not counted for BQL yet.  A post that took nothing
+ * (PV: the context is suspended for a NIC reset) rings nothing: the NIC
+ * may be in reset, and a doorbell with no news is no use anyway.
  */
 static void cdna_tx_flush(struct cdna_queue *q)
 {
@@ -331,7 +344,8 @@ static void cdna_tx_flush(struct cdna_queue *q)
 	}
 	q->tx_batch_n = 0;
 	q->tx_batch_frames = 0;
-	writel(q->tx_prod, q->regs + CTX_TX_PROD);
+	if (q->tx_prod != base)
+		writel(q->tx_prod, q->regs + CTX_TX_PROD);
 }
 
 /**
@@ -455,12 +469,27 @@ static void cdna_tx_clean(struct cdna_queue *q, int budget)
 
 	/* Pairs with the barrier in cdna_queue_xmit. */
 	smp_mb();
-	if (netif_tx_queue_stopped(txq) &&
-	    cdna_tx_free(q) >= CDNA_TX_WAKE_THRESH &&
-	    netif_carrier_ok(q->ndev)) {
-		netif_tx_wake_queue(txq);
+	if (cdna_queue_tx_wake(q))
 		cdna_stat_inc(q, &q->stats.tx_wakes);
-	}
+}
+
+/**
+ * cdna_queue_tx_wake - restart a stopped TX queue if a frame fits again
+ * @q: the queue
+ *
+ * Returns true when it woke the queue.  Not with the carrier off: the
+ * stack would only feed the ring frames the link cannot carry.
+ */
+bool cdna_queue_tx_wake(struct cdna_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->ndev, 0);
+
+	if (!netif_tx_queue_stopped(txq) ||
+	    cdna_tx_free(q) < CDNA_TX_WAKE_THRESH ||
+	    !netif_carrier_ok(q->ndev))
+		return false;
+	netif_tx_wake_queue(txq);
+	return true;
 }
 
 /* ---- RX --------------------------------------------------------------- */
@@ -580,6 +609,11 @@ static int cdna_queue_poll(struct napi_struct *napi, int budget)
 	int done;
 
 	cdna_stat_inc(q, &q->stats.polls);
+	/* IRQ_ENABLE stays clear: whoever halted the rings restarts them. */
+	if (q->ops->halted && q->ops->halted(q)) {
+		napi_complete_done(napi, 0);
+		return 0;
+	}
 	cdna_tx_clean(q, budget);
 	done = cdna_rx(q, budget);
 	if (done)
@@ -610,11 +644,21 @@ bool cdna_queue_irq(struct cdna_queue *q)
 	return true;
 }
 
-/* The NIC consumed something the data path has not looked at yet. */
+/*
+ * The NIC consumed something the data path has not looked at yet.  Only an
+ * index inside what was posted counts: one outside it (a status block not
+ * yet rewritten after a NIC reset, or a confused NIC) is no work, else the
+ * PV watchdog would schedule a poll that finds nothing at every tick.
+ */
 bool cdna_queue_has_work(struct cdna_queue *q)
 {
-	return le32_to_cpu(READ_ONCE(q->status->tx_cons)) != q->tx_clean ||
-	       le32_to_cpu(READ_ONCE(q->status->rx_cons)) != q->rx_next;
+	u32 tx_cons = le32_to_cpu(READ_ONCE(q->status->tx_cons));
+	u32 rx_cons = le32_to_cpu(READ_ONCE(q->status->rx_cons));
+
+	return (tx_cons != q->tx_clean &&
+		tx_cons - q->tx_clean <= q->tx_prod - q->tx_clean) ||
+	       (rx_cons != q->rx_next &&
+		rx_cons - q->rx_next <= q->rx_prod - q->rx_next);
 }
 
 /* ---- setup and teardown ----------------------------------------------- */
@@ -653,10 +697,11 @@ void cdna_queue_reset(struct cdna_queue *q)
  * @rx_cons: RX consumer index
  *
  * A context is assigned with indexes at 0, but a driver loaded again finds
- * them where the last one left them.  Slots between a consumer and its
- * producer hold an earlier driver's buffers: TX ones complete with no skb,
- * RX ones are dropped (rx_foreign).  A consumer index out of range is not
- * believed.
+ * them where the last one left them; after a NIC reset (cdna_pv.c) they
+ * are back at 0, and taken from the hypervisor's answer all the same.
+ * Slots between a consumer and its producer hold an earlier driver's
+ * buffers: TX ones complete with no skb, RX ones are dropped (rx_foreign).
+ * A consumer index out of range is not believed.
  */
 void cdna_queue_resume(struct cdna_queue *q, u32 tx_prod, u32 tx_cons,
 		       u32 rx_prod, u32 rx_cons)
@@ -732,6 +777,55 @@ fail:
 	return -ENOMEM;
 }
 
+/*
+ * Free every TX frame the queue holds, posted or still gathering, without
+ * completing it; returns how many.  The NIC must no longer read them.
+ */
+static unsigned int cdna_tx_free_all(struct cdna_queue *q)
+{
+	unsigned int i, frames = 0;
+
+	for (i = 0; i < q->tx_batch_frames; i++, frames++)
+		dev_kfree_skb_any(q->tx_batch_skb[i]);
+	q->tx_batch_n = 0;
+	q->tx_batch_frames = 0;
+	for (i = 0; i < CDNA_RING_SLOTS; i++) {
+		struct cdna_tx_slot *s = &q->tx_slot[i];
+
+		cdna_tx_unmap_slot(q, s);
+		if (s->skb) {
+			dev_kfree_skb_any(s->skb);
+			s->skb = NULL;
+			frames++;
+		}
+	}
+	q->tx_clean = q->tx_prod;
+	netdev_tx_reset_queue(netdev_get_tx_queue(q->ndev, 0));
+	return frames;
+}
+
+/**
+ * cdna_queue_drop_inflight - forget everything posted, keep the buffers
+ * @q: the queue, NAPI disabled and the TX queue stopped
+ * @rx_bufs: set to the number of RX buffers that were posted
+ *
+ * PV: the hypervisor suspended the context for a NIC reset, stopped it on
+ * the NIC and returned every page reference, so nothing posted will ever
+ * complete.  TX frames are freed (tx_dropped); RX buffers stay the
+ * queue's, to be posted again from index 0 once the context is back.
+ * Indexes go back to 0 (cdna_queue_resume sets them from the hypervisor's
+ * answer later).  Returns the number of TX frames dropped.
+ */
+unsigned int cdna_queue_drop_inflight(struct cdna_queue *q, u32 *rx_bufs)
+{
+	unsigned int frames = cdna_tx_free_all(q);
+
+	*rx_bufs = q->rx_prod - q->rx_next;
+	cdna_stat_add(q, &q->stats.tx_dropped, frames);
+	cdna_queue_reset(q);
+	return frames;
+}
+
 /**
  * cdna_queue_free_bufs - release every buffer of a stopped context
  * @q: its queue
@@ -744,21 +838,7 @@ void cdna_queue_free_bufs(struct cdna_queue *q)
 {
 	unsigned int i;
 
-	for (i = 0; i < q->tx_batch_frames; i++)
-		dev_kfree_skb_any(q->tx_batch_skb[i]);
-	q->tx_batch_n = 0;
-	q->tx_batch_frames = 0;
-	for (i = 0; i < CDNA_RING_SLOTS; i++) {
-		struct cdna_tx_slot *s = &q->tx_slot[i];
-
-		cdna_tx_unmap_slot(q, s);
-		if (s->skb) {
-			dev_kfree_skb_any(s->skb);
-			s->skb = NULL;
-		}
-	}
-	q->tx_clean = q->tx_prod;
-	netdev_tx_reset_queue(netdev_get_tx_queue(q->ndev, 0));
+	cdna_tx_free_all(q);
 
 	for (i = 0; i < CDNA_RX_PAGES; i++) {
 		if (!q->rx_page[i])

@@ -48,10 +48,15 @@ struct cdna_queue;
  *	accepted prefix, hcall.h).  @n <= CDNA_ENQUEUE_MAX.  Called from
  *	ndo_start_xmit (TX, under the queue's xmit lock) and from NAPI poll or
  *	ndo_open (RX).
+ * @halted: optional, asked at the start of every NAPI poll: true when the
+ *	rings must not be touched now (PV: the hypervisor is resetting the NIC
+ *	under the context, cdna_pv.c).  The poll then ends at once and leaves
+ *	the context's interrupt disabled; the owner restarts the data path.
  */
 struct cdna_post_ops {
 	unsigned int (*post)(struct cdna_queue *q, unsigned int ring, u32 prod,
 			     const struct cdna_guest_buf *bufs, unsigned int n);
+	bool (*halted)(struct cdna_queue *q);
 };
 
 /* One TX slot: what to undo when the NIC has consumed it. */
@@ -84,6 +89,11 @@ struct cdna_queue_stats {
 	u64 hcalls;		/* ENQUEUE hypercalls (PV) */
 	u64 hcall_errors;	/* ENQUEUE refused in whole or part (PV) */
 	u64 irq_missed;		/* work found by the watchdog, not an event */
+	u64 hv_suspends;	/* taken down for a NIC reset (PV) */
+	u64 hv_resets;		/* back up after a NIC reset (PV) */
+	u64 hv_resets_unseen;	/* resets found afterwards, no SUSPENDED seen */
+	u64 hv_busy;		/* ENQUEUE answered -EBUSY (PV) */
+	u64 hv_status_bad;	/* status words not believed (PV) */
 	struct u64_stats_sync syncp;
 };
 
@@ -142,6 +152,8 @@ void cdna_queue_reset(struct cdna_queue *q);
 void cdna_queue_resume(struct cdna_queue *q, u32 tx_prod, u32 tx_cons,
 		       u32 rx_prod, u32 rx_cons);
 void cdna_queue_rx_discard(struct cdna_queue *q);
+unsigned int cdna_queue_drop_inflight(struct cdna_queue *q, u32 *rx_bufs);
+bool cdna_queue_tx_wake(struct cdna_queue *q);
 bool cdna_queue_tx_idle(struct cdna_queue *q);
 int cdna_queue_alloc_rx(struct cdna_queue *q);
 int cdna_queue_fill_rx(struct cdna_queue *q);
@@ -153,5 +165,6 @@ void cdna_queue_irq_enable(struct cdna_queue *q, bool on);
 void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s);
 void cdna_queue_count_hcall(struct cdna_queue *q, bool failed);
 void cdna_queue_count_missed(struct cdna_queue *q);
+void cdna_queue_stat_inc(struct cdna_queue *q, u64 *ctr);
 
 #endif /* CDNA_RING_H */

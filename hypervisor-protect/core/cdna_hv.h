@@ -2,7 +2,7 @@
 /*
  * cdna_hv.h - the hypervisor's half of CDNA, as a portable core: the
  * operations of include/cdna/hcall.h (enqueue, query, register-NIC,
- * assign, revoke, statistics), descriptor validation with page references,
+ * assign, revoke, statistics, resetting the NIC under its contexts), descriptor validation with page references,
  * and the interrupt vector turned into per-domain notifications.
  *
  * The core knows nothing of Xen.  It reaches the platform through struct

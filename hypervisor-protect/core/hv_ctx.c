@@ -13,12 +13,12 @@
  */
 #include "hv_priv.h"
 
-static uint32_t hv_bar2(struct cdna_hv *hv, uint32_t off)
+uint32_t hv_bar2(struct cdna_hv *hv, uint32_t off)
 {
 	return hv->plat.bar2_read(hv->plat.opaque, off);
 }
 
-static void hv_bar2_wr(struct cdna_hv *hv, uint32_t off, uint32_t val)
+void hv_bar2_wr(struct cdna_hv *hv, uint32_t off, uint32_t val)
 {
 	hv->plat.bar2_write(hv->plat.opaque, off, val);
 }
@@ -59,6 +59,19 @@ static int wait_state(struct cdna_hv *hv, unsigned c, int want_running,
 	return 0;
 }
 
+/* Point the NIC at the (emptied) interrupt vector: at registration and
+ * after a NIC reset, which forgets it. */
+void hv_intvec_arm(struct cdna_hv *hv)
+{
+	memset(hv->intvec, 0, CDNA_PAGE_SIZE);
+	/* The NIC appends context masks here; HI arms it (regs.h). */
+	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_LO, (uint32_t)hv->intvec_maddr);
+	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_HI,
+		   (uint32_t)(hv->intvec_maddr >> 32));
+	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INT_CONS, 0);
+	hv->int_cons = 0;
+}
+
 long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op)
 {
 	uint32_t id, n;
@@ -80,12 +93,7 @@ long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op)
 		if (!hv->intvec)
 			return -CDNA_ENOSPC;
 	}
-	/* The NIC appends context masks here; HI arms it (regs.h). */
-	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_LO, (uint32_t)hv->intvec_maddr);
-	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_HI,
-		   (uint32_t)(hv->intvec_maddr >> 32));
-	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INT_CONS, 0);
-	hv->int_cons = 0;
+	hv_intvec_arm(hv);
 	hv->bar0 = op->bar0;
 	hv->num_ctx = n;
 	hv->nic_registered = 1;
@@ -98,7 +106,7 @@ long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op)
  * first lap's indexes, hence the top of the range is skipped.  Successive
  * bases are far apart (a Weyl sequence), so a replay from an earlier
  * assignment cannot match either. */
-static uint32_t next_seq_base(struct cdna_hv *hv)
+uint32_t hv_next_seq_base(struct cdna_hv *hv)
 {
 	uint32_t base;
 
@@ -218,14 +226,15 @@ static int ctx_share(struct cdna_hv *hv, struct hv_ctx *ctx, unsigned c,
 	return -1;
 }
 
-static void ctx_program(struct cdna_hv *hv, struct hv_ctx *ctx, unsigned c,
-			uint16_t domid, uint32_t flags)
+/* Give the NIC context c as ctx says (owner, MAC, flags, pages, seq_base)
+ * and enable it. */
+void hv_ctx_program(struct cdna_hv *hv, struct hv_ctx *ctx, unsigned c)
 {
 	uint32_t m = CDNA_BAR2_MGMT + MGMT_CTX(c), h = CDNA_BAR2_HV + HV_CTX(c);
 	const uint8_t *mac = ctx->mac;
 
-	hv_bar2_wr(hv, m + MGMT_CTX_FLAGS, flags);
-	hv_bar2_wr(hv, m + MGMT_CTX_OWNER, domid);
+	hv_bar2_wr(hv, m + MGMT_CTX_FLAGS, ctx->flags);
+	hv_bar2_wr(hv, m + MGMT_CTX_OWNER, ctx->owner);
 	hv_bar2_wr(hv, m + MGMT_CTX_MAC_LO, (uint32_t)mac[0] |
 		   (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 |
 		   (uint32_t)mac[3] << 24);
@@ -240,11 +249,17 @@ static void ctx_program(struct cdna_hv *hv, struct hv_ctx *ctx, unsigned c,
 }
 
 /* Stop context c on the NIC and wait for it: 0 or -1 (still running). */
-static int ctx_stop(struct cdna_hv *hv, unsigned c, uint32_t *us)
+int hv_ctx_stop(struct cdna_hv *hv, unsigned c, uint32_t *us)
 {
 	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_CTX(c) + HV_CTX_CTRL,
 		   CDNA_CTX_CTRL_REVOKE);
 	return wait_state(hv, c, 0, us);
+}
+
+/* Wait, bounded, until the NIC runs context c: 0 or -1. */
+int hv_ctx_wait_running(struct cdna_hv *hv, unsigned c)
+{
+	return wait_state(hv, c, 1, NULL);
 }
 
 static void ctx_clear_identity(struct cdna_hv *hv, unsigned c)
@@ -268,6 +283,9 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 
 	if (!hv->nic_registered)
 		return -CDNA_ENODEV;
+	/* A NIC being reset runs no context (NIC_RESET END first). */
+	if (hv->resetting)
+		return -CDNA_EBUSY;
 	if (op->pad0 || op->pad1 || !mac_ok(op->mac) ||
 	    (op->flags & ~all_flags) ||
 	    /* Bridging flags only for the privileged domain's own context:
@@ -296,26 +314,28 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 	if (ctx_pages(hv, ctx))
 		return -CDNA_ENOSPC;
 	memcpy(ctx->mac, op->mac, 6);
-	ctx->seq_base = next_seq_base(hv);
+	ctx->flags = op->flags;
+	ctx->owner = op->domid;
+	ctx->seq_base = hv_next_seq_base(hv);
 	for (unsigned r = 0; r < 2; r++)
 		ctx->ring[r].prod = ctx->ring[r].clean = 0;
 	ctx->tx_open_len = ctx->tx_open_frags = 0;
-	if (ctx_share(hv, ctx, c, op->domid))
+	if (ctx_share(hv, ctx, c, op->domid)) {
+		ctx->owner = CDNA_DOMID_NONE;
 		return -CDNA_ENOSPC;
-	ctx_program(hv, ctx, c, op->domid, op->flags);
+	}
+	hv_ctx_program(hv, ctx, c);
 	/* The context is the domain's only once the NIC runs it: a revoke
 	 * can then rely on the transition to STOPPED. */
 	if (wait_state(hv, c, 1, NULL)) {
 		uint32_t us;
 
-		ctx->owner = op->domid;
 		ctx_unshare(hv, ctx, c);
 		ctx->owner = CDNA_DOMID_NONE;
-		if (ctx_stop(hv, c, &us) == 0)
+		if (hv_ctx_stop(hv, c, &us) == 0)
 			ctx_clear_identity(hv, c);
 		return -CDNA_ETIMEDOUT;
 	}
-	ctx->owner = op->domid;
 	ctx->state = HV_CTX_RUNNING;
 	ctx->enqueues = ctx->descs = 0;
 	memset(ctx->refused, 0, sizeof(ctx->refused));
@@ -330,27 +350,34 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 }
 
 /* Revoke context c: cut the owner off, stop the NIC, return references. */
-static long ctx_revoke(struct cdna_hv *hv, unsigned c, uint32_t *refs,
-		       uint32_t *us)
+long hv_ctx_revoke(struct cdna_hv *hv, unsigned c, uint32_t *refs,
+		   uint32_t *us)
 {
 	struct hv_ctx *ctx = &hv->ctx[c];
 	uint32_t before = ctx->refs_held;
 
 	*refs = 0;
 	*us = 0;
-	if (ctx->state == HV_CTX_RUNNING) {
+	if (ctx->state == HV_CTX_RUNNING || ctx->state == HV_CTX_SUSPENDED) {
 		/* First the owner's mappings: no doorbell after this. */
 		ctx_unshare(hv, ctx, c);
 		ctx->state = HV_CTX_REVOKING;
 	}
-	if (ctx_stop(hv, c, us))
+	/* The NIC did not stop it before the reset began: only the running
+	 * firmware after the reset proves it cannot touch the pages; END
+	 * finishes this revoke. */
+	if (ctx->held_over_reset && hv->resetting)
 		return -CDNA_ETIMEDOUT;
+	if (hv_ctx_stop(hv, c, us))
+		return -CDNA_ETIMEDOUT;
+	ctx->held_over_reset = 0;
 	hv_release(hv, ctx, 1);
 	*refs = before - ctx->refs_held;
 	ctx_free_pages(hv, ctx);
 	ctx_clear_identity(hv, c);
 	ctx->state = HV_CTX_FREE;
 	ctx->owner = CDNA_DOMID_NONE;
+	ctx->flags = 0;
 	memset(ctx->mac, 0, sizeof(ctx->mac));
 	return 0;
 }
@@ -363,7 +390,7 @@ long hv_revoke(struct cdna_hv *hv, struct cdna_op_revoke *op)
 		return -CDNA_EINVAL;
 	if (!ctx || ctx->state == HV_CTX_FREE)
 		return -CDNA_ENOENT;
-	return ctx_revoke(hv, op->ctx, &op->refs_returned, &op->drain_us);
+	return hv_ctx_revoke(hv, op->ctx, &op->refs_returned, &op->drain_us);
 }
 
 long hv_stats(struct cdna_hv *hv, struct cdna_op_stats *op)
@@ -404,7 +431,7 @@ void cdna_hv_domain_gone(struct cdna_hv *hv, uint16_t domid)
 	for (unsigned c = 0; c < hv->num_ctx; c++)
 		if (hv->ctx[c].state != HV_CTX_FREE &&
 		    hv->ctx[c].owner == domid)
-			ctx_revoke(hv, c, &refs, &us);
+			hv_ctx_revoke(hv, c, &refs, &us);
 }
 
 size_t cdna_hv_size(void)
@@ -429,7 +456,7 @@ void cdna_hv_fini(struct cdna_hv *hv)
 		struct hv_ctx *ctx = &hv->ctx[c];
 
 		if (ctx->state != HV_CTX_FREE &&
-		    ctx_revoke(hv, c, &refs, &us))
+		    hv_ctx_revoke(hv, c, &refs, &us))
 			/* The NIC never stopped: its pages stay allocated
 			 * and referenced rather than freed under DMA. */
 			continue;

@@ -129,6 +129,12 @@ long hv_enqueue(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		return op->error = (int32_t)hv_refuse(hv, ctx, CDNA_HV_NOT_OWNER,
 						      -CDNA_EPERM);
 	}
+	if (ctx->state == HV_CTX_SUSPENDED) {
+		/* The NIC is being reset: no fault of the owner's, so not
+		 * counted; its status page says SUSPENDED. */
+		op->reason = CDNA_HV_NOT_RUNNING;
+		return op->error = -CDNA_EBUSY;
+	}
 	if (ctx->state != HV_CTX_RUNNING) {
 		op->reason = CDNA_HV_NOT_RUNNING;
 		return op->error = (int32_t)hv_refuse(hv, ctx,

@@ -16,6 +16,7 @@ static size_t op_size(unsigned int cmd)
 	case CDNA_OP_ASSIGN: return sizeof(struct cdna_op_assign);
 	case CDNA_OP_REVOKE: return sizeof(struct cdna_op_revoke);
 	case CDNA_OP_STATS: return sizeof(struct cdna_op_stats);
+	case CDNA_OP_NIC_RESET: return sizeof(struct cdna_op_nic_reset);
 	default: return 0;
 	}
 }
@@ -50,6 +51,8 @@ long cdna_hv_do(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		return hv_revoke(hv, op);
 	case CDNA_OP_STATS:
 		return hv_stats(hv, op);
+	case CDNA_OP_NIC_RESET:
+		return hv_nic_reset(hv, op);
 	default:
 		return -CDNA_ENOSYS;
 	}
@@ -65,6 +68,7 @@ long cdna_hv_op(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		struct cdna_op_assign assign;
 		struct cdna_op_revoke revoke;
 		struct cdna_op_stats stats;
+		struct cdna_op_nic_reset nic_reset;
 	} op;
 	size_t size = op_size(cmd);
 	long rc;

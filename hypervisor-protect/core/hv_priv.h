@@ -4,6 +4,7 @@
  *   hv_op.c       the hypercall: copy in, check the caller, dispatch
  *   hv_enqueue.c  descriptor validation, references, lazy release, query
  *   hv_ctx.c      register-NIC, assign, revoke, statistics, domain death
+ *   hv_reset.c    resetting the NIC under assigned contexts
  *   hv_irq.c      the interrupt vector to per-domain notifications
  */
 #ifndef CDNA_HV_PRIV_H
@@ -18,6 +19,9 @@ enum hv_ctx_state {
 	HV_CTX_RUNNING,    /* assigned and enabled */
 	HV_CTX_REVOKING,   /* revoke asked, the NIC has not stopped in
 			    * time: references kept, owner cut off */
+	HV_CTX_SUSPENDED,  /* the NIC is being reset under it (NIC_RESET
+			    * BEGIN..END): owner, pages and channel kept,
+			    * nothing in flight */
 };
 
 /* One ring as the hypervisor keeps it. */
@@ -37,6 +41,10 @@ struct hv_ctx {
 	uint32_t seq_base;
 	uint32_t port;            /* notification channel in the owner */
 	uint8_t mac[6];
+	uint16_t flags;           /* CDNA_CTXF_* given at assign */
+	/* Suspended, or revoked, while the NIC had not stopped it: the
+	 * references wait for the reset to have happened (NIC_RESET END). */
+	uint8_t held_over_reset;
 	struct hv_ring ring[2];   /* CDNA_RING_TX, CDNA_RING_RX */
 	uint8_t *status;          /* struct cdna_ctx_status (hypervisor page) */
 	uint64_t status_maddr;
@@ -57,6 +65,8 @@ struct cdna_hv {
 	uint64_t intvec_maddr;
 	uint32_t int_cons;
 	uint32_t seq_next;        /* feeds the next seq_base */
+	int resetting;            /* between NIC_RESET BEGIN and END */
+	uint32_t nic_resets;      /* completed NIC_RESET ENDs */
 	uint32_t refs_held;
 	uint64_t spurious;        /* vector bits for contexts with no owner */
 	uint32_t refused[CDNA_HV_REFUSAL_NUM]; /* against no context */
@@ -111,5 +121,19 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 	       struct cdna_op_assign *op);
 long hv_revoke(struct cdna_hv *hv, struct cdna_op_revoke *op);
 long hv_stats(struct cdna_hv *hv, struct cdna_op_stats *op);
+
+/* hv_reset.c */
+long hv_nic_reset(struct cdna_hv *hv, struct cdna_op_nic_reset *op);
+
+/* hv_ctx.c, for hv_reset.c */
+uint32_t hv_bar2(struct cdna_hv *hv, uint32_t off);
+void hv_bar2_wr(struct cdna_hv *hv, uint32_t off, uint32_t val);
+int hv_ctx_stop(struct cdna_hv *hv, unsigned c, uint32_t *us);
+int hv_ctx_wait_running(struct cdna_hv *hv, unsigned c);
+void hv_ctx_program(struct cdna_hv *hv, struct hv_ctx *ctx, unsigned c);
+uint32_t hv_next_seq_base(struct cdna_hv *hv);
+long hv_ctx_revoke(struct cdna_hv *hv, unsigned c, uint32_t *refs,
+		   uint32_t *us);
+void hv_intvec_arm(struct cdna_hv *hv);
 
 #endif /* CDNA_HV_PRIV_H */

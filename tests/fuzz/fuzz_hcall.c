@@ -273,10 +273,11 @@ NO_COVERAGE static void check_state(const char *after)
 				total++;
 			}
 		}
-		/* Mapped exactly while the owner runs it. */
+		/* Mapped exactly while the owner has it (running or suspended). */
 		for (uint16_t dom = 0; dom < NDOMS; dom++) {
 			int m = mapped(dom, c);
-			int own = ctx->state == HV_CTX_RUNNING &&
+			int own = (ctx->state == HV_CTX_RUNNING ||
+				   ctx->state == HV_CTX_SUSPENDED) &&
 				  ctx->owner == dom;
 
 			FZ_CHECK(m == own, "after %s: domain %u has ctx %u "
@@ -644,13 +645,45 @@ static void page_games(struct fz_in *in)
 	}
 }
 
-/* The NIC hangs: enable or revoke time out (bounded per input). */
+static long nic_reset(uint32_t phase)
+{
+	struct cdna_op_nic_reset r = { .phase = phase };
+	long rc = hv_fake_dom0(&fz->f, CDNA_OP_NIC_RESET, &r);
+
+	/* A reset drops every context's open frame: the rings restart. */
+	if (phase == CDNA_NIC_RESET_BEGIN && rc == 0)
+		for (unsigned c = 0; c < CDNA_NUM_CTX; c++)
+			if (core_ctx(c)->state == HV_CTX_SUSPENDED)
+				new_assignment(c);
+
+	FZ_CHECK(rc == 0 || (phase == CDNA_NIC_RESET_END && rc == -CDNA_EBUSY &&
+			     fz->f.fw_state != CDNA_FW_STATE_RUNNING),
+		 "NIC_RESET phase %u returned %ld", phase, rc);
+	if (phase == CDNA_NIC_RESET_END && rc == 0)
+		for (unsigned c = 0; c < CDNA_NUM_CTX; c++)
+			FZ_CHECK(!core_ctx(c)->held_over_reset,
+				 "ctx %u still holds references over a reset "
+				 "that ended", c);
+	return rc;
+}
+
+/* The NIC hangs: enable or revoke time out (bounded per input); dom0
+ * resets it under the contexts (BEGIN, the firmware runs again, END). */
 static void nic_mood(struct fz_in *in)
 {
 	uint8_t how = fz_u8(in);
 
 	fz->f.never_stops = fz->hangs < MAX_HANGS && (how & 1);
 	fz->f.never_runs = fz->hangs < MAX_HANGS && (how & 2);
+	if (how & 0x10) {
+		if (fz->f.never_stops || fz->f.never_runs)
+			fz->hangs++;
+		nic_reset(CDNA_NIC_RESET_BEGIN);
+	}
+	if (how & 0x20)
+		fz->f.fw_state = CDNA_FW_STATE_RUNNING;
+	if (how & 0x40)
+		nic_reset(CDNA_NIC_RESET_END);
 }
 
 static long dom0_revoke(uint16_t c)
@@ -882,6 +915,9 @@ static void teardown(void)
 	struct tb_domains *d = &fz->f.dom;
 
 	fz->f.never_stops = fz->f.never_runs = 0;
+	/* A reset left open ends first: its revokes wait for it. */
+	fz->f.fw_state = CDNA_FW_STATE_RUNNING;
+	nic_reset(CDNA_NIC_RESET_END);
 	for (uint16_t c = 0; c < CDNA_NUM_CTX; c++)
 		if (core_ctx(c)->state != HV_CTX_FREE)
 			FZ_CHECK(dom0_revoke(c) == 0, "final revoke of %u", c);

@@ -30,6 +30,8 @@ static uint32_t f_bar2_read(void *opaque, uint32_t off)
 		return CDNA_HW_ID;
 	if (off == CDNA_BAR2_MGMT + MGMT_NUM_CTX)
 		return f->num_ctx;
+	if (off == CDNA_BAR2_MGMT + MGMT_FW_STATE)
+		return f->fw_state;
 	if (off >= CDNA_BAR2_HV + HV_CTX(0) &&
 	    off < CDNA_BAR2_HV + HV_CTX(CDNA_NUM_CTX) &&
 	    (hv - HV_CTX(0)) % 0x40u == HV_CTX_STATE)
@@ -45,6 +47,15 @@ static void f_bar2_write(void *opaque, uint32_t off, uint32_t val)
 	if (off >= CDNA_BAR2_SIZE)
 		return;
 	f->bar2[off / 4] = val;
+	if (off == CDNA_BAR2_MGMT + MGMT_NIC_CTRL &&
+	    (val & CDNA_NIC_CTRL_RESET)) {
+		f->nic_resets++;
+		f->fw_state = CDNA_FW_STATE_RESET;
+		memset(f->ctx_state, 0, sizeof(f->ctx_state));
+		f->bar2[(CDNA_BAR2_HV + HV_INTVEC_LO) / 4] = 0;
+		f->bar2[(CDNA_BAR2_HV + HV_INTVEC_HI) / 4] = 0;
+		return;
+	}
 	if (off >= CDNA_BAR2_HV + HV_CTX(0) &&
 	    off < CDNA_BAR2_HV + HV_CTX(CDNA_NUM_CTX) &&
 	    (hv - HV_CTX(0)) % 0x40u == HV_CTX_CTRL) {
@@ -86,6 +97,7 @@ int hv_fake_init(struct hv_fake *f, uint64_t pages)
 
 	memset(f, 0, sizeof(*f));
 	f->num_ctx = CDNA_NUM_CTX;
+	f->fw_state = CDNA_FW_STATE_RUNNING;
 	if (hostmem_init(&f->hm, pages * CDNA_PAGE_SIZE) ||
 	    dom_init(&f->dom, &f->hm, NULL))
 		return -1;
@@ -180,10 +192,21 @@ void hv_fake_complete(struct hv_fake *f, uint16_t ctx, unsigned ring,
 				       CDNA_STATUS_OFF_RX_CONS), cons);
 }
 
+uint32_t hv_fake_status(struct hv_fake *f, uint16_t ctx, uint32_t off)
+{
+	return hostmem_rd32(&f->hm, bar2_addr(f, CDNA_BAR2_HV + HV_CTX(ctx) +
+					      HV_CTX_STATUS_LO) + off);
+}
+
 void hv_fake_raise(struct hv_fake *f, uint32_t mask)
 {
 	uint64_t vec = bar2_addr(f, CDNA_BAR2_HV + HV_INTVEC_LO);
-	uint32_t prod = hostmem_rd32(&f->hm, vec);
+	uint32_t prod;
+
+	/* A NIC whose vector is not armed (after a reset) appends nothing. */
+	if (!vec)
+		return;
+	prod = hostmem_rd32(&f->hm, vec);
 
 	hostmem_wr32(&f->hm, vec + offsetof(struct cdna_intvec, mask) +
 		     4u * (prod % CDNA_INTVEC_SLOTS), mask);

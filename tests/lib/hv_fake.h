@@ -3,7 +3,7 @@
  * hv_fake.h - the hypervisor core on simulated domains (tests/testbed/
  * domains.h) with a register-level stand-in for the NIC's BAR2: contexts
  * go RUNNING when enabled and STOPPED when revoked, at once or never, as
- * a test says.  The fast tier for the core's own logic (unit tests, the
+ * a test says; a NIC reset disables them all.  The fast tier for the core's own logic (unit tests, the
  * core's fuzzer); the real NIC and firmware are the protection suite's.
  */
 #ifndef CDNA_TEST_HV_FAKE_H
@@ -24,6 +24,11 @@ struct hv_fake {
 	uint32_t num_ctx;                  /* MGMT_NUM_CTX */
 	int never_runs;   /* an enabled context never reports RUNNING */
 	int never_stops;  /* a revoked context never reports STOPPED */
+	/* MGMT_FW_STATE (RUNNING at init).  A write of MGMT_NIC_CTRL reset
+	 * disables every context, forgets the interrupt vector and sets
+	 * fw_state to RESET; a test sets RUNNING when "the firmware boots". */
+	uint32_t fw_state;
+	uint32_t nic_resets;
 	uint64_t now_us;  /* advanced by every relax */
 	uint32_t notified;                 /* contexts notified */
 	uint16_t notified_dom[CDNA_NUM_CTX];
@@ -53,7 +58,9 @@ long hv_fake_enqueue(struct hv_fake *f, uint16_t domid, uint16_t ctx,
 /* The NIC consumed ring up to cons (status block). */
 void hv_fake_complete(struct hv_fake *f, uint16_t ctx, unsigned ring,
 		      uint32_t cons);
-/* Append a context mask to the interrupt vector. */
+/* The status block's 32-bit word at off (desc.h CDNA_STATUS_OFF_*). */
+uint32_t hv_fake_status(struct hv_fake *f, uint16_t ctx, uint32_t off);
+/* Append a context mask to the interrupt vector (if it is armed). */
 void hv_fake_raise(struct hv_fake *f, uint32_t mask);
 
 /* The descriptor the core wrote in slot idx of ctx's ring. */

@@ -19,6 +19,13 @@ refs_of_ctx() {
         awk -F': *' 'tolower($1) ~ /references held/ { print $2 + 0; exit }'
 }
 
+# refs_total: the references the hypervisor holds over all contexts (the
+# last line of cdnactl stats), empty when unreadable.
+refs_total() {
+    cdnactl_out 30 stats 2>/dev/null |
+        awk -F': *' 'tolower($1) ~ /references held/ { n = $2 + 0 } END { print n }'
+}
+
 # ctx_of_domu I: the context domuI holds (its xenstore frontend node).
 ctx_of_domu() {
     dom0 10 "xenstore-read /local/domain/\$(cdna-domus domid domu$1)/device/cdna/0/ctx" 2>/dev/null | tail -n1
@@ -89,6 +96,61 @@ destroy_check() {
         "refs held now ${refs:-?}"
 }
 
+# activate_one IMAGE WANT NAME N: cdnactl flash IMAGE --activate in dom0
+# while domu1 and domu2 ping the far end; WANT is ok (the trial commits) or
+# rollback (it never reports healthy: cdnactl fails and says so); N is the
+# activations so far, this one included.  Then both guests reach the far
+# end on the interface they had (the driver saw the reset: ethtool -S
+# hv_suspends and hv_resets are N, none unseen), and the hypervisor holds
+# no more references than before (idle both times).
+activate_one() {
+    local img=$1 want=$2 name=$3 n=$4 out rc=0 refs0 refs1 i o
+    refs0=$(refs_total)
+    for i in 1 2; do
+        domu_exec "$i" 10 "ping -i 0.2 -c 100 -W 1 $FAR_IP >/tmp/activate-ping.log 2>&1 </dev/null &" >/dev/null
+    done
+    sleep 2
+    out=$(cdnactl_out 180 "flash $img --activate") || rc=$?
+    printf '%s\n' "$out" >"$RUN/activate-$name.out"
+    case $want in
+        ok) [ "$rc" = 0 ] && rc=0 || rc=1 ;;
+        rollback) [ "$rc" != 0 ] && grep -qi 'rolled back' <<<"$out" && rc=0 || rc=1 ;;
+    esac
+    check "cdnactl flash $name --activate under 2 CDNA guests: $want" "$rc" \
+        "$(grep -iE 'running|rolled back|restored' <<<"$out" | tr '\n' ' ' | cut -c1-200)"
+    for i in 1 2; do
+        rc=0
+        o=$(domu_exec "$i" 60 "i=0; until ping -c 1 -W 1 $FAR_IP >/dev/null 2>&1 || [ \$i -ge 20 ]; do i=\$((i+1)); done; ping -c 3 -W 3 $FAR_IP | grep transmitted; ethtool -S eth0 | grep hv_")
+        printf '%s\n' "$o" >"$RUN/activate-$name-domu$i.out"
+        grep -q ' 0% packet loss' <<<"$o" || rc=1
+        grep -Eq "hv_suspends: $n\b" <<<"$o" && grep -Eq "hv_resets: $n\b" <<<"$o" || rc=1
+        grep -Eq 'hv_resets_unseen: 0\b' <<<"$o" && grep -Eq 'hv_status_bad: 0\b' <<<"$o" || rc=1
+        check "domu$i saw the $name reset (link down, up) and carries on, same interface, no reload" "$rc" \
+            "$(grep -E 'transmitted|hv_' <<<"$o" | tr '\n' ' ' | tr -s ' ')"
+    done
+    sleep 2
+    refs1=$(refs_total)
+    rc=0
+    [[ $refs0 =~ ^[0-9]+$ && $refs1 =~ ^[0-9]+$ && $refs1 -le $refs0 ]] || rc=1
+    check "the $name activation leaks no page reference" "$rc" \
+        "references held before $refs0, after $refs1"
+}
+
+# activate_check: new firmware activated under running guests: the NIC reset
+# goes through Xen (CDNA_OP_NIC_RESET), every context is suspended and
+# restored; then a firmware that crashes at boot: the NIC rolls back.
+# cdnactl firmware tells the truth afterwards.
+activate_check() {
+    local out rc=0
+    activate_one /usr/lib/cdna/fw-v2.img ok v2 1
+    activate_one /usr/lib/cdna/fault-boot.img rollback fault-boot 2
+    out=$(cdnactl_out 30 firmware) || rc=1
+    printf '%s\n' "$out" >"$RUN/cdnactl-firmware.out"
+    grep -qi 'active' <<<"$out" && grep -qi 'failed' <<<"$out" && grep -q '1\.1\.0' <<<"$out" || rc=1
+    check "cdnactl firmware: 1.1.0 active, the crashing image failed" "$rc" \
+        "$(grep -iE 'active|failed' <<<"$out" | tr '\n' ' ' | tr -s ' ')"
+}
+
 # net_of I: domuI's network, cdna or vif (CDNA_DOMU_NETS: the last word repeats).
 net_of() {
     local nets i=$1
@@ -98,11 +160,13 @@ net_of() {
 
 # The CDNA checks of `make check-system`, when guests 1 and 2 are on contexts
 # (the others, if any, are the netfront/netback baseline through dom0's
-# context): unicast isolation, revoke during traffic, destroy during traffic.
+# context): unicast isolation, firmware activation under the guests, revoke
+# during traffic, destroy during traffic.
 cdna_system_checks() {
     local srv
     [ "$(net_of 1)" = cdna ] && [ "$(net_of 2)" = cdna ] || return 0
     isolation_check 1 2
+    activate_check
     # The transfers cut by revoke and destroy go to a far-end server of
     # their own: a cut connection keeps an iperf3 server busy for minutes.
     ip netns exec "$NS" iperf3 -s -B "$FAR_IP" -p "$DISRUPT_PORT" >"$RUN/iperf3-disrupt.log" 2>&1 &

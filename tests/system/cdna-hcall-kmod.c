@@ -62,6 +62,7 @@ static int __init t_init(void)
 	struct cdna_op_assign a = { .ctx = CDNA_CTX_ANY, .domid = 1,
 				    .mac = { 2, 0xcd, 0x4a, 0, 0, 9 } };
 	struct cdna_op_revoke v = { .ctx = ctx };
+	struct cdna_op_nic_reset nr = { .phase = CDNA_NIC_RESET_BEGIN };
 	u64 own;
 	long rc;
 
@@ -80,6 +81,7 @@ static int __init t_init(void)
 		op(CDNA_OP_REGISTER_NIC, &r));
 	pr_info("cdna_hcall: assign rc=%ld\n", op(CDNA_OP_ASSIGN, &a));
 	pr_info("cdna_hcall: revoke rc=%ld\n", op(CDNA_OP_REVOKE, &v));
+	pr_info("cdna_hcall: nic reset rc=%ld\n", op(CDNA_OP_NIC_RESET, &nr));
 	pr_info("cdna_hcall: bad pointer rc=%ld\n",
 		op(CDNA_OP_QUERY, (void *)0x10));
 	pr_info("cdna_hcall: bad command rc=%ld\n", op(77, &q));

@@ -378,6 +378,15 @@ int main(int argc, char **argv)
 		rc = cdna_op(CDNA_OP_REVOKE, &op, sizeof(op));
 		printf("revoke %s refs_returned=%u drain_us=%u\n", errname(rc),
 		       op.refs_returned, op.drain_us);
+	} else if (!strcmp(c, "nicreset") && argc > 2) {
+		static struct cdna_op_nic_reset op;
+
+		op.phase = !strcmp(argv[2], "begin") ? CDNA_NIC_RESET_BEGIN :
+			   !strcmp(argv[2], "end") ? CDNA_NIC_RESET_END :
+			   (uint32_t)strtoul(argv[2], NULL, 0);
+		rc = cdna_op(CDNA_OP_NIC_RESET, &op, sizeof(op));
+		printf("nicreset %s contexts=%u refs_returned=%u failed=%u\n",
+		       errname(rc), op.contexts, op.refs_returned, op.failed);
 	} else if (!strcmp(c, "enqueue") && argc > 5) {
 		static struct cdna_op_enqueue op;
 		static struct cdna_guest_buf bufs[CDNA_ENQUEUE_MAX];

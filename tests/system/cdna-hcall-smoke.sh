@@ -134,6 +134,16 @@ expect "domU: dom0's page NOT_OWNED, a ring page NOT_RAM" "other domain's page r
 expect "domU: 7 references held" 'query own rc=0 tx_prod=5 rx_prod=2 refs=7'
 expect "domU: its TX ring maps read-only, never writable (and stays mapped)" 'map ring page rw rc=-[0-9]+ .*map ring page ro rc=0 word0='
 run "$S stats $C1";                         expect "dom0 sees the domU's 7 references" 'domid=[1-9][0-9]* state=1 .*refs_held=7'
+X "dmesg | grep cdna_hcall";                 expect "domU: NIC_RESET: EPERM" 'nic reset rc=-1'
+run "$S nicreset end";                      expect "NIC_RESET END before the firmware was reset: nothing to restore" 'nicreset OK contexts=0'
+run "$S nicreset begin"
+expect "NIC_RESET BEGIN suspends the domU's context and returns its 7 references" 'nicreset OK contexts=1 refs_returned=7 failed=0'
+run "$S stats any";                         expect "none held while the NIC resets" 'refs_held=0'
+run "$S assign $D any 02:cd:4a:00:00:06";   expect "ASSIGN while the NIC resets: EBUSY" 'assign EBUSY'
+run "i=0; until $S bar $NIC 2 0x8 | grep -q '=0x2\$' || [ \$i -ge 100 ]; do sleep 0.1; i=\$((i+1)); done; $S bar $NIC 2 0x8"
+expect "the firmware runs again after the reset (MGMT_FW_STATE RUNNING)" 'bar2\+0x8=0x2( |$)'
+run "$S nicreset end";                      expect "NIC_RESET END restores the domU's context" 'nicreset OK contexts=1 refs_returned=0 failed=0'
+run "$S stats $C1";                         expect "restored: the domU's, running, nothing held" 'domid=[1-9][0-9]* state=1 .*refs_held=0'
 run "xl destroy domu1; sleep 2; echo domus=\$(xl list | grep -c domu1)"
 expect "xl destroy: the domU is gone, no zombie" 'domus=0'
 run "$S stats $C1";                         expect "its context revoked at death: no owner, 0 references" 'domid=65535 state=2 .*refs_held=0'

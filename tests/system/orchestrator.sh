@@ -315,6 +315,13 @@ dom0_cdna_files() {
     local d="$RUN/domu-extra"
     [ -x "$REPO_DIR/build/bin/cdnactl" ] &&
         CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $REPO_DIR/build/bin/cdnactl=usr/sbin/cdnactl"
+    # Firmware images for activation under the guests (mk/firmware.mk,
+    # mk/model.mk): a second valid version and one that crashes at boot.
+    local img
+    for img in cdna-fw-v2.img:fw-v2.img fault-boot.img:fault-boot.img; do
+        [ -f "$REPO_DIR/build/firmware/test/${img%%:*}" ] &&
+            CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $REPO_DIR/build/firmware/test/${img%%:*}=usr/lib/cdna/${img#*:}"
+    done
     cdna_ko
     rm -rf "$d"; mkdir -p "$d/cdna"
     cp "$CDNA_KO" "$d/cdna/cdna.ko"

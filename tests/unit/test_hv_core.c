@@ -633,6 +633,249 @@ TEST(the_interrupt_notifies_the_owner_of_each_context_named)
 	CHECK_EQ(f.bar2[(CDNA_BAR2_HV + HV_INT_CONS) / 4], 2);
 }
 
+/* ---- resetting the NIC under assigned contexts (NIC_RESET) -------------- */
+
+static long nic_reset(uint32_t phase, struct cdna_op_nic_reset *op)
+{
+	*op = (struct cdna_op_nic_reset){ .phase = phase };
+	return hv_fake_dom0(&f, CDNA_OP_NIC_RESET, op);
+}
+
+/* Context 0 of GUEST with n RX buffers in flight on one page. */
+static uint64_t setup_in_flight(unsigned n)
+{
+	struct cdna_op_enqueue op;
+	uint64_t page;
+
+	setup();
+	page = dom_alloc(&f.dom, GUEST, 1, TB_PG_RAM);
+	for (unsigned i = 0; i < n; i++)
+		CHECK_EQ(post1(GUEST, CDNA_RING_RX, page, 2048, 0, &op), 0);
+	return page;
+}
+
+TEST(nic_reset_begin_returns_every_reference_and_resets_the_nic)
+{
+	struct cdna_op_nic_reset r;
+
+	setup_in_flight(5);
+	f.notified = 0;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(r.contexts, 1);
+	CHECK_EQ(r.refs_returned, 5);
+	CHECK_EQ(r.failed, 0);
+	CHECK_EQ(dom_refs(&f.dom), 0);
+	CHECK_EQ(f.nic_resets, 1);
+	CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_FLAGS),
+		 CDNA_STATUS_SUSPENDED);
+	CHECK_EQ(f.notified, 1u << 0);
+}
+
+TEST(a_suspended_context_keeps_its_owner_mappings_and_doorbell)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_stats st = { .ctx = 0 };
+
+	setup_in_flight(1);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_STATS, &st), 0);
+	CHECK_EQ(st.domid, GUEST);
+	CHECK_EQ(f.dom.mmio[GUEST], 1);
+	CHECK_EQ(f.dom.bad_maps, 0);
+}
+
+TEST(enqueue_while_suspended_is_busy_and_not_counted)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_enqueue op;
+	uint64_t page = setup_in_flight(0);
+
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(post1(GUEST, CDNA_RING_TX, page, 60, CDNA_DESC_EOP, &op),
+		 -CDNA_EBUSY);
+	CHECK_EQ(op.reason, CDNA_HV_NOT_RUNNING);
+	CHECK_EQ(refused(0, CDNA_HV_NOT_RUNNING), 0);
+	CHECK_EQ(dom_refs(&f.dom), 0);
+}
+
+TEST(nic_reset_end_is_busy_until_the_firmware_runs)
+{
+	struct cdna_op_nic_reset r;
+
+	setup_in_flight(0);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), -CDNA_EBUSY);
+	CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_FLAGS),
+		 CDNA_STATUS_SUSPENDED);
+	f.fw_state = CDNA_FW_STATE_FAULT;   /* a trial that crashed */
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), -CDNA_EBUSY);
+}
+
+TEST(nic_reset_end_restores_the_context_from_index_zero)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_enqueue op;
+	uint64_t page = setup_in_flight(3);
+	uint32_t old_seq = hv_fake_desc(&f, 0, CDNA_RING_RX, 0).seq;
+
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	f.notified = 0;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.contexts, 1);
+	CHECK_EQ(r.failed, 0);
+	CHECK_EQ(f.ctx_state[0], CDNA_CTX_STATE_RUNNING);
+	CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_FLAGS), 0);
+	CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_RESETS), 1);
+	CHECK_EQ(f.notified, 1u << 0);
+	/* The ring starts again at 0, under a seq_base of its own. */
+	CHECK_EQ(hv_fake_desc(&f, 0, CDNA_RING_RX, 0).seq, 0);
+	CHECK_EQ(post1(GUEST, CDNA_RING_RX, page, 2048, 0, &op), 0);
+	CHECK_EQ(op.prod, 1);
+	CHECK(hv_fake_desc(&f, 0, CDNA_RING_RX, 0).seq != old_seq);
+	CHECK_EQ(dom_refs(&f.dom), 1);
+}
+
+TEST(nic_reset_end_rearms_the_interrupt_vector)
+{
+	struct cdna_op_nic_reset r;
+
+	uint32_t vec_lo;
+
+	setup_in_flight(0);
+	vec_lo = f.bar2[(CDNA_BAR2_HV + HV_INTVEC_LO) / 4];
+	/* Entries consumed before the reset: the NIC restarts at 0. */
+	hv_fake_raise(&f, 1u << 0);
+	hv_fake_raise(&f, 1u << 0);
+	cdna_hv_interrupt(f.hv);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(f.bar2[(CDNA_BAR2_HV + HV_INTVEC_LO) / 4], 0);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(f.bar2[(CDNA_BAR2_HV + HV_INTVEC_LO) / 4], vec_lo);
+	CHECK_EQ(f.bar2[(CDNA_BAR2_HV + HV_INT_CONS) / 4], 0);
+	f.notified = 0;
+	hv_fake_raise(&f, 1u << 0);
+	cdna_hv_interrupt(f.hv);
+	CHECK_EQ(f.notified, 1u << 0);
+	CHECK_EQ(f.bar2[(CDNA_BAR2_HV + HV_INT_CONS) / 4], 1);
+}
+
+TEST(nic_reset_keeps_the_references_of_a_context_that_did_not_stop)
+{
+	struct cdna_op_nic_reset r;
+
+	setup_in_flight(4);
+	f.never_stops = 1;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(r.failed, 1);
+	CHECK_EQ(r.refs_returned, 0);
+	CHECK_EQ(dom_refs(&f.dom), 4);
+	f.never_stops = 0;
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.refs_returned, 4);
+	CHECK_EQ(r.contexts, 1);
+	CHECK_EQ(dom_refs(&f.dom), 0);
+}
+
+TEST(a_revoke_during_the_reset_waits_for_the_end_if_the_nic_never_stopped)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_revoke rv = { .ctx = 0 };
+
+	setup_in_flight(2);
+	f.never_stops = 1;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &rv), -CDNA_ETIMEDOUT);
+	CHECK_EQ(f.dom.mmio[GUEST], 0);    /* cut off at once */
+	CHECK_EQ(dom_refs(&f.dom), 2);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.refs_returned, 2);
+	CHECK_EQ(r.contexts, 0);
+	CHECK_EQ(dom_refs(&f.dom), 0);
+	CHECK_EQ(cdna_hv_refs_held(f.hv), 0);
+	CHECK_EQ(hv_fake_guest(&f, OTHER, 0), 0);
+}
+
+TEST(a_domain_that_dies_while_suspended_gives_its_context_back)
+{
+	struct cdna_op_nic_reset r;
+
+	setup_in_flight(2);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	cdna_hv_domain_gone(f.hv, GUEST);
+	CHECK_EQ(f.dom.mmio[GUEST], 0);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.contexts, 0);
+	CHECK_EQ(cdna_hv_refs_held(f.hv), 0);
+	CHECK_EQ(hv_fake_guest(&f, OTHER, 0), 0);
+}
+
+TEST(assign_during_a_nic_reset_is_busy)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_assign a = { .ctx = CDNA_CTX_ANY, .domid = OTHER,
+				    .mac = { 2, 0, 0, 0, 0, 7 } };
+
+	setup();
+	dom_create(&f.dom, OTHER);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), -CDNA_EBUSY);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
+}
+
+TEST(a_context_the_nic_does_not_run_again_stays_suspended)
+{
+	struct cdna_op_nic_reset r;
+	struct cdna_op_revoke rv = { .ctx = 0 };
+
+	setup_in_flight(1);
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	f.never_runs = 1;
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.failed, 1);
+	CHECK_EQ(r.contexts, 0);
+	CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_FLAGS),
+		 CDNA_STATUS_SUSPENDED);
+	f.never_runs = 0;
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &rv), 0);
+	CHECK_EQ(cdna_hv_refs_held(f.hv), 0);
+}
+
+TEST(nic_reset_is_dom0s_and_checks_its_phase)
+{
+	struct cdna_op_nic_reset r = { .phase = CDNA_NIC_RESET_BEGIN };
+
+	setup();
+	CHECK_EQ(hv_fake_as(&f, GUEST, CDNA_OP_NIC_RESET, &r), -CDNA_EPERM);
+	CHECK_EQ(f.nic_resets, 0);
+	CHECK_EQ(nic_reset(0, &r), -CDNA_EINVAL);
+	CHECK_EQ(nic_reset(3, &r), -CDNA_EINVAL);
+	CHECK_EQ(f.nic_resets, 0);
+	/* END without BEGIN restores nothing. */
+	CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+	CHECK_EQ(r.contexts, 0);
+}
+
+TEST(every_reset_counts_in_the_status_page)
+{
+	struct cdna_op_nic_reset r;
+
+	setup_in_flight(0);
+	for (unsigned i = 1; i <= 3; i++) {
+		CHECK_EQ(nic_reset(CDNA_NIC_RESET_BEGIN, &r), 0);
+		f.fw_state = CDNA_FW_STATE_RUNNING;
+		CHECK_EQ(nic_reset(CDNA_NIC_RESET_END, &r), 0);
+		CHECK_EQ(hv_fake_status(&f, 0, CDNA_STATUS_OFF_HV_RESETS), i);
+	}
+}
+
 TEST(a_guest_may_query_its_own_context_only)
 {
 	struct cdna_op_query q = { .ctx = 0 };
