@@ -25,7 +25,7 @@ FLASH_TEST_IMGS := $(BUILD)/firmware/test/cdna-fw-v2.img \
 check-system: platform cdnactl $(FLASH_TEST_IMGS)
 	$(PLATFORM_ROOT)tests/system/run.sh check
 
-check-flash: platform cdnactl firmware $(FW_V2_IMG) $(FW_FAULT_IMGS)
+check-flash: platform cdnactl firmware $(FLASH_TEST_IMGS)
 	$(PLATFORM_ROOT)tests/system/run.sh flash
 
 # With the guests of `make demo` (GUESTS, default 2) on their contexts.
