@@ -62,6 +62,7 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 #define OPT_CTX  4u
 #define OPT_ALL  8u
 #define OPT_ACTIVATE 16u
+#define OPT_PROGRESS 32u
 
 static unsigned cmd_opts(enum cdnactl_cmd cmd)
 {
@@ -70,7 +71,7 @@ static unsigned cmd_opts(enum cdnactl_cmd cmd)
 	case CMD_ASSIGN: return OPT_MAC | OPT_CTX;
 	case CMD_REVOKE: return OPT_CTX | OPT_ALL;
 	case CMD_STATS: return OPT_JSON | OPT_CTX;
-	case CMD_FLASH: return OPT_JSON | OPT_ACTIVATE;
+	case CMD_FLASH: return OPT_JSON | OPT_ACTIVATE | OPT_PROGRESS;
 	case CMD_FIRMWARE: return OPT_JSON;
 	default: return 0;
 	}
@@ -151,6 +152,20 @@ int args_parse(int argc, char **argv, struct cdnactl_args *a, char *err,
 		}
 		if ((opts & OPT_ACTIVATE) && !strcmp(s, "--activate")) {
 			a->activate = true;
+			continue;
+		}
+		if ((opts & OPT_PROGRESS) &&
+		    (v = opt_value(argc, argv, &i, "--progress", &missing))) {
+			if (!strcmp(v, "bar"))
+				a->progress = PROGRESS_BAR;
+			else if (!strcmp(v, "lines"))
+				a->progress = PROGRESS_LINES;
+			else if (!strcmp(v, "none"))
+				a->progress = PROGRESS_NONE;
+			else
+				return usage_err(err, errlen,
+						 "%s: bad --progress '%s' (bar, "
+						 "lines or none)", cmdname, v);
 			continue;
 		}
 		if ((opts & OPT_CTX) &&

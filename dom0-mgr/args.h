@@ -38,6 +38,12 @@ struct cdnactl_args {
 	const char *nic; /* --nic PCI-ADDRESS, or NULL */
 	const char *image; /* flash: the image file */
 	bool activate;   /* flash: --activate */
+	enum cdnactl_progress {
+		PROGRESS_AUTO = 0, /* a bar if stderr is a terminal, else lines */
+		PROGRESS_BAR,
+		PROGRESS_LINES,
+		PROGRESS_NONE,
+	} progress;      /* flash: --progress bar|lines|none */
 };
 
 /*

@@ -18,17 +18,6 @@
 #include "ops.h"
 
 __attribute__((format(printf, 2, 3)))
-static int fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, OPS_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-__attribute__((format(printf, 2, 3)))
 static void step(struct cdnactl_sys *s, const char *fmt, ...)
 {
 	char line[OPS_ERR_LEN];
@@ -252,8 +241,9 @@ int flash_pick_bank(const struct flash_fw_info *fi, char *err,
 				 "firmware), then flash again", b, 1 - b);
 			return -1;
 		}
-	snprintf(err, errlen, "no bank may be written: %s (booted bank %d)",
-		 "both are in use", (int)fi->boot_bank);
+	snprintf(err, errlen, "no bank may be written: the NIC booted bank "
+		 "%d and the other is ACTIVE (what it boots at a reset); "
+		 "see cdnactl firmware", (int)fi->boot_bank);
 	return -1;
 }
 
@@ -285,7 +275,7 @@ static int refused(struct cdnactl_sys *s, struct ops_flash_result *r,
 	/* An open transfer is closed so the bank does not stay WRITING. */
 	wr(s, MGMT_FLASH_CMD, CDNA_FLASH_CMD_CANCEL);
 	now = rd(s, MGMT_FLASH_BANK_ST((unsigned)r->bank));
-	return fail(err, "%s bank %u: %s; bank %u is now %s, the running "
+	return ops_fail(err, "%s bank %u: %s; bank %u is now %s, the running "
 		    "firmware is untouched", when, r->bank, why, r->bank,
 		    cdna_flash_bank_state_name(now));
 }
@@ -400,23 +390,23 @@ static int outcome_fail(struct ops_flash_result *r, char *err)
 	flash_banks_summary(fi, banks, sizeof(banks));
 	switch (r->outcome) {
 	case FLASH_ROLLED_BACK:
-		return fail(err, "the new firmware %s did not report healthy "
+		return ops_fail(err, "the new firmware %s did not report healthy "
 			    "within %u ms; the NIC rolled back to %s (bank "
 			    "%d; bank %u is marked failed and never boots "
 			    "again until re-flashed)", nv, CDNA_FLASH_TRIAL_MS,
 			    v, (int)fi->boot_bank, b);
 	case FLASH_NOT_TRIED:
-		return fail(err, "the NIC's boot ROM could not write its bank "
+		return ops_fail(err, "the NIC's boot ROM could not write its bank "
 			    "table, so the new firmware %s was not tried; %s "
 			    "runs (bank %d), bank %u is still pending", nv, v,
 			    (int)fi->boot_bank, b);
 	case FLASH_TIMEOUT:
-		return fail(err, "the NIC did not come back within %u ms "
+		return ops_fail(err, "the NIC did not come back within %u ms "
 			    "after the reset: firmware %s %s, %s",
 			    FLASH_ACTIVATE_WAIT_MS, v,
 			    cdna_fw_state_name(fi->fw_state), banks);
 	case FLASH_OTHER:
-		return fail(err, "bank %u changed under cdnactl during the "
+		return ops_fail(err, "bank %u changed under cdnactl during the "
 			    "activation (another flash?): firmware %s %s from "
 			    "bank %d, %s", b, v,
 			    cdna_fw_state_name(fi->fw_state),
@@ -469,7 +459,7 @@ static int nic_reset_end(struct cdnactl_sys *s, struct ops_flash_result *r,
 		s->sleep_ms(s, FLASH_POLL_MS * 5);
 	}
 	if (rc)
-		return fail(err, "the hypervisor did not restore the "
+		return ops_fail(err, "the hypervisor did not restore the "
 			    "contexts (CDNA_OP_NIC_RESET END): %s; they stay "
 			    "suspended: run 'cdnactl flash --activate' again "
 			    "once the firmware runs, or revoke them",
@@ -527,7 +517,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 				      "reset directly";
 			step(s, "activate: %s", r->via_note);
 		} else if (rc) {
-			return fail(err, "the hypervisor did not reset the "
+			return ops_fail(err, "the hypervisor did not reset the "
 				    "NIC (CDNA_OP_NIC_RESET BEGIN): %s; bank "
 				    "%d stays pending and boots as a trial at "
 				    "the next NIC reset",
@@ -546,7 +536,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 	if (r->via == FLASH_VIA_NATIVE) {
 		rc = activate_native(s, r);
 		if (rc)
-			return fail(err, "cannot unbind driver %s from NIC "
+			return ops_fail(err, "cannot unbind driver %s from NIC "
 				    "(%s): %s; bank %d stays pending", r->driver,
 				    "sysfs unbind", strerror(-rc), r->bank);
 	}
@@ -567,7 +557,7 @@ static int activate(struct cdnactl_sys *s, struct ops_flash_result *r,
 			size_t l;
 
 			if (r->outcome == FLASH_COMMITTED)
-				return fail(err, "%s", end_err);
+				return ops_fail(err, "%s", end_err);
 			outcome_fail(r, err);
 			l = strlen(err);
 			snprintf(err + l, OPS_ERR_LEN - l, "; and %s", end_err);
@@ -601,7 +591,7 @@ static int rebind(struct cdnactl_sys *s, struct ops_flash_result *r,
 			 "bind again (%s)", r->driver, strerror(-brc));
 		return rc;
 	}
-	return fail(err, "driver %s did not bind to the NIC again (%s): "
+	return ops_fail(err, "driver %s did not bind to the NIC again (%s): "
 		    "the NIC runs firmware it may not accept (see the "
 		    "kernel log)", r->driver, strerror(-brc));
 }
@@ -612,7 +602,8 @@ static int rebind(struct cdnactl_sys *s, struct ops_flash_result *r,
  * kernel refuses, CONFIG_IO_STRICT_DEVMEM) is unbound first only when it
  * would be for the reset anyway: flash --activate on bare Linux. */
 static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
-		     bool writable, bool may_unbind, char *err)
+		     bool writable, bool activating, bool may_unbind,
+		     char *err)
 {
 	char why[OPS_ERR_LEN];
 	int rc = s->mgmt_map(s, writable, why, sizeof(why));
@@ -625,18 +616,18 @@ static int map_page0(struct cdnactl_sys *s, struct ops_flash_result *r,
 			     "at the reset", r->driver);
 			rc = s->driver_unbind(s, r->driver);
 			if (rc)
-				return fail(err, "cannot unbind driver %s from "
+				return ops_fail(err, "cannot unbind driver %s from "
 					    "the NIC: %s", r->driver,
 					    strerror(-rc));
 			r->driver_unbound = true;
 			rc = s->mgmt_map(s, writable, why, sizeof(why));
 		}
 	}
-	if (rc == -EBUSY && writable)
-		return fail(err, "%s; or give --activate: the driver is "
+	if (rc == -EBUSY && writable && !activating)
+		return ops_fail(err, "%s; or give --activate: the driver is "
 			    "unbound for the whole flash then", why);
 	if (rc)
-		return fail(err, "%s", why);
+		return ops_fail(err, "%s", why);
 	return 0;
 }
 
@@ -659,7 +650,7 @@ int ops_flash(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		choose_via(s, r);
 	if (a->activate && r->via_note)
 		step(s, "activate: %s", r->via_note);
-	if (map_page0(s, r, true,
+	if (map_page0(s, r, true, a->activate,
 		      a->activate && r->via == FLASH_VIA_NATIVE, err))
 		return rebind(s, r, -1, err);
 
@@ -680,7 +671,7 @@ int ops_flash(struct cdnactl_sys *s, const struct cdnactl_args *a,
 	r->have_after = true;
 	if (r->after.bank[r->bank].state != CDNA_FLASH_BANK_PENDING ||
 	    r->after.bank[r->bank].version != r->img.fw_version)
-		return rebind(s, r, fail(err, "the NIC accepted the image but "
+		return rebind(s, r, ops_fail(err, "the NIC accepted the image but "
 					 "bank %d now shows %s: %s", r->bank,
 					 cdna_flash_bank_state_name(
 						 r->after.bank[r->bank].state),
@@ -707,7 +698,7 @@ int ops_firmware(struct cdnactl_sys *s, struct flash_fw_info *fi, char *err)
 	struct ops_flash_result r;
 
 	memset(&r, 0, sizeof(r));
-	if (map_page0(s, &r, false, false, err))
+	if (map_page0(s, &r, false, false, false, err))
 		return -1;
 	flash_read_info(s, fi);
 	return 0;

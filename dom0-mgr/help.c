@@ -20,7 +20,7 @@ static const char tool_help[] =
 "  revoke DOMID | --ctx N [--all]  take a context back (the guest is asked\n"
 "                                  to close first, at most 5 s)\n"
 "  stats [--json] [--ctx N]        hypervisor and NIC counters\n"
-"  flash IMAGE [--activate] [--json]\n"
+"  flash IMAGE [--activate] [--json] [--progress bar|lines|none]\n"
 "                                  write a firmware image to the NIC's\n"
 "                                  inactive flash bank; --activate boots it\n"
 "  firmware [--json]               both flash banks, the running firmware\n"
@@ -102,7 +102,7 @@ static const char stats_help[] =
 "            \"refs_held\" per context\n";
 
 static const char flash_help[] =
-"Usage: cdnactl flash IMAGE [--activate] [--json]\n"
+"Usage: cdnactl flash IMAGE [--activate] [--json] [--progress MODE]\n"
 "\n"
 "Check IMAGE as 'cdna-image verify' does (magic, CRCs, format, hardware id,\n"
 "size, layout); a bad image is refused before the NIC is touched.  Then\n"
@@ -119,6 +119,9 @@ static const char flash_help[] =
 "              every context suspended, then restored); on bare Linux the\n"
 "              NIC's driver is unbound for the reset and bound again.\n"
 "  --json      one JSON object on stdout at the end; the steps go to stderr\n"
+"  --progress MODE\n"
+"              bar, lines or none (default: bar if stderr is a terminal,\n"
+"              else lines; a serial console is a terminal: give lines)\n"
 "\n"
 "Exit status 1 when the image is refused (by cdnactl or the NIC), or the\n"
 "new firmware rolled back.\n";

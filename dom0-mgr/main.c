@@ -6,6 +6,7 @@
  * See cdnactl.8.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,7 @@ static int run_flash(const struct cdnactl_args *a, struct cdnactl_sys *s,
 {
 	struct ops_flash_result *r;
 	struct cdna_image_header h;
+	sigset_t block, old;
 	char err[OPS_ERR_LEN];
 	uint8_t *img;
 	size_t n;
@@ -289,15 +291,34 @@ static int run_flash(const struct cdnactl_args *a, struct cdnactl_sys *s,
 		free(img);
 		return die("out of memory");
 	}
-	R(s)->progress.tty = isatty(STDERR_FILENO);
+	R(s)->progress.tty = a->progress == PROGRESS_BAR ||
+			     (a->progress == PROGRESS_AUTO &&
+			      isatty(STDERR_FILENO));
+	if (a->progress == PROGRESS_NONE)
+		s->progress = NULL;
 	R(s)->steps = a->json ? stderr : stdout;
+	/*
+	 * Activation must not be cut between unbind and bind, or BEGIN and
+	 * END (the driver would stay unbound, the contexts suspended): the
+	 * usual signals wait until the bounded steps are over.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	if (a->activate)
+		sigprocmask(SIG_BLOCK, &block, &old);
 	rc = ops_flash(s, a, a->image, img, n, r, err);
 	free(img);
 	if (a->json)
 		fmt_flash_json(stdout, nic->pci, a->image, r, rc ? err : NULL);
 	fflush(stdout);
 	free(r);
-	return rc ? die(err) : 0;
+	rc = rc ? die(err) : 0;
+	if (a->activate)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 static int run_firmware(const struct cdnactl_args *a, struct cdnactl_sys *s,

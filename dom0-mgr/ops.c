@@ -13,8 +13,7 @@
 #include "mac.h"
 #include "xspath.h"
 
-__attribute__((format(printf, 2, 3)))
-static int fail(char *err, const char *fmt, ...)
+int ops_fail(char *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,17 +41,17 @@ static int stats_fail(struct cdnactl_sys *s, char *err, const char *what,
 		      unsigned ctx, int rc)
 {
 	if (rc == -CDNA_ENOENT && ctx < s->nic->num_ctx)
-		return fail(err, "%s: dom0's cdna driver has not registered "
+		return ops_fail(err, "%s: dom0's cdna driver has not registered "
 			    "the NIC (the hypervisor knows no context %u: "
 			    "ENOENT)", what, ctx);
-	return fail(err, "%s: %s", what,
+	return ops_fail(err, "%s: %s", what,
 		    cdna_err_sentence(CDNA_OP_STATS, -rc));
 }
 
 static int ctx_exists(struct cdnactl_sys *s, unsigned ctx, char *err)
 {
 	if (ctx >= s->nic->num_ctx)
-		return fail(err, "context %u does not exist (the NIC has %u: "
+		return ops_fail(err, "context %u does not exist (the NIC has %u: "
 			    "0..%u)", ctx, s->nic->num_ctx,
 			    s->nic->num_ctx - 1);
 	return 0;
@@ -102,7 +101,7 @@ int ops_stats(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		return -1;
 	rc = stats_of(s, CDNA_CTX_ANY, global);
 	if (rc)
-		return fail(err, "hypervisor statistics: %s",
+		return ops_fail(err, "hypervisor statistics: %s",
 			    cdna_err_sentence(CDNA_OP_STATS, -rc));
 	if (a->has_ctx) {
 		if (gather(s, a->ctx, &ctx[0], err))
@@ -129,9 +128,9 @@ static int check_domain(struct cdnactl_sys *s, unsigned domid, char *err)
 	int rc = s->domain_exists(s, domid);
 
 	if (rc == 0)
-		return fail(err, "no domain %u (see 'xl list')", domid);
+		return ops_fail(err, "no domain %u (see 'xl list')", domid);
 	if (rc < 0)
-		return fail(err, "cannot tell whether domain %u exists: %s",
+		return ops_fail(err, "cannot tell whether domain %u exists: %s",
 			    domid, strerror(-rc));
 	return 0;
 }
@@ -156,10 +155,10 @@ static int assign_busy(struct cdnactl_sys *s, const struct cdnactl_args *a,
 
 	if (a->has_ctx && stats_of(s, a->ctx, &st) == 0 &&
 	    st.domid != CDNACTL_NO_DOMID)
-		return fail(err, "assign context %u to domain %u: the context "
+		return ops_fail(err, "assign context %u to domain %u: the context "
 			    "is already assigned, to domain %u (EBUSY)",
 			    a->ctx, a->domid, st.domid);
-	return fail(err, "assign a context to domain %u: another context "
+	return ops_fail(err, "assign a context to domain %u: another context "
 		    "already has MAC %s (EBUSY)", a->domid,
 		    mac_format(mac, m));
 }
@@ -190,11 +189,11 @@ int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		if (rc == -CDNA_EBUSY)
 			return assign_busy(s, a, mac, err);
 		if (rc && a->has_ctx)
-			return fail(err, "assign context %u to domain %u: %s",
+			return ops_fail(err, "assign context %u to domain %u: %s",
 				    ctx, a->domid,
 				    cdna_err_sentence(CDNA_OP_ASSIGN, -rc));
 		if (rc)
-			return fail(err, "assign a context to domain %u: %s",
+			return ops_fail(err, "assign a context to domain %u: %s",
 				    a->domid,
 				    cdna_err_sentence(CDNA_OP_ASSIGN, -rc));
 	} else {
@@ -228,7 +227,7 @@ int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 			rc = -CDNA_ENOSPC;
 		}
 		if (rc)
-			return fail(err, "assign a context to domain %u: %s",
+			return ops_fail(err, "assign a context to domain %u: %s",
 				    a->domid,
 				    cdna_err_sentence(CDNA_OP_ASSIGN, -rc));
 	}
@@ -244,12 +243,12 @@ int ops_assign(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		rv.ctx = as.ctx;
 		rc2 = s->hcall(s, CDNA_OP_REVOKE, &rv, sizeof(rv));
 		if (rc2)
-			return fail(err, "xenstore: cannot write context %u's "
+			return ops_fail(err, "xenstore: cannot write context %u's "
 				    "nodes for domain %u (%s), and revoking "
 				    "it again failed: %s", as.ctx, a->domid,
 				    strerror(-rc),
 				    cdna_err_sentence(CDNA_OP_REVOKE, -rc2));
-		return fail(err, "xenstore: cannot write context %u's nodes "
+		return ops_fail(err, "xenstore: cannot write context %u's nodes "
 			    "for domain %u (%s); the context was revoked "
 			    "again", as.ctx, a->domid, strerror(-rc));
 	}
@@ -282,14 +281,14 @@ static int revoke_one(struct cdnactl_sys *s, unsigned ctx, unsigned domid,
 	rv.ctx = (uint16_t)ctx;
 	rc = s->hcall(s, CDNA_OP_REVOKE, &rv, sizeof(rv));
 	if (rc)
-		return fail(err, "revoke context %u of domain %u: %s", ctx,
+		return ops_fail(err, "revoke context %u of domain %u: %s", ctx,
 			    domid, cdna_err_sentence(CDNA_OP_REVOKE, -rc));
 	r->refs_returned = rv.refs_returned;
 	r->drain_us = rv.drain_us;
 	if (r->had_nodes) {
 		rc = s->xs_remove(s, domid, devid);
 		if (rc)
-			return fail(err, "context %u revoked, but removing its "
+			return ops_fail(err, "context %u revoked, but removing its "
 				    "xenstore nodes failed: %s", ctx,
 				    strerror(-rc));
 	}
@@ -317,12 +316,12 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 			return stats_fail(s, err, what, a->ctx, rc);
 		}
 		if (st.domid == CDNACTL_NO_DOMID)
-			return fail(err, "context %u is not assigned", a->ctx);
+			return ops_fail(err, "context %u is not assigned", a->ctx);
 		if (a->has_domid && st.domid != a->domid)
-			return fail(err, "context %u belongs to domain %u, "
+			return ops_fail(err, "context %u belongs to domain %u, "
 				    "not %u", a->ctx, st.domid, a->domid);
 		if (st.domid == 0)
-			return fail(err, "context %u belongs to domain 0 (its "
+			return ops_fail(err, "context %u belongs to domain 0 (its "
 				    "cdna driver): unload the driver instead",
 				    a->ctx);
 		if (revoke_one(s, a->ctx, st.domid, &r[0], err))
@@ -353,10 +352,10 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 				*n = 1;
 				return 0;
 			}
-			return fail(err, "no domain %u (see 'xl list')",
+			return ops_fail(err, "no domain %u (see 'xl list')",
 				    a->domid);
 		}
-		return fail(err, "domain %u holds no context", a->domid);
+		return ops_fail(err, "domain %u holds no context", a->domid);
 	}
 	if (nowned > 1 && !a->all) {
 		char list[128] = "";
@@ -366,7 +365,7 @@ int ops_revoke(struct cdnactl_sys *s, const struct cdnactl_args *a,
 			len += (size_t)snprintf(list + len, sizeof(list) - len,
 						"%s%u", i ? ", " : "",
 						owned[i]);
-		return fail(err, "domain %u holds contexts %s: name one with "
+		return ops_fail(err, "domain %u holds contexts %s: name one with "
 			    "--ctx N, or give --all", a->domid, list);
 	}
 	for (unsigned i = 0; i < nowned; i++) {

@@ -14,6 +14,10 @@
 
 #define OPS_ERR_LEN 512
 
+/* Say why in err (OPS_ERR_LEN bytes) and return -1. */
+__attribute__((format(printf, 2, 3)))
+int ops_fail(char *err, const char *fmt, ...);
+
 /* Every context of the NIC (nic->num_ctx of them) into ctx[]. */
 int ops_list(struct cdnactl_sys *s, struct cdnactl_ctx ctx[CDNA_NUM_CTX],
 	     unsigned *n, char *err);

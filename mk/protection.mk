@@ -28,6 +28,8 @@ UNIT_TESTS += $(CDNA_PROTECT)
 # same stage: the real firmware, the core, a guest that sends.
 TEST_ACTIVATION := $(BUILD)/tests/test_activation
 $(BUILD)/obj/tests/protection/test_activation.o: HOST_CFLAGS += -Itests/lib
+# host_mem.c's fw_img_load verifies the images it loads.
+$(BUILD)/obj/tests/lib/host_mem.o: HOST_CFLAGS += -Ifirmware/image
 $(TEST_ACTIVATION): $(BUILD)/obj/tests/protection/test_activation.o \
 		$(BUILD)/obj/tests/protection/scene.o $(CHECK_OBJ) \
 		$(BUILD)/obj/tests/lib/host_mem.o $(HV_CORE_OBJS) \

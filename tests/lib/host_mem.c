@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "image_check.h"
 
 void host_mem_init(struct host_mem *hm, uint64_t base, size_t size)
 {
@@ -79,4 +80,19 @@ uint8_t *build_image(const char *name, size_t *size)
 	fclose(f);
 	*size = (size_t)n;
 	return buf;
+}
+
+struct fw_img fw_img_load(const char *name)
+{
+	struct fw_img i;
+	struct cdna_image_header h;
+	enum cdna_image_error e;
+
+	i.b = build_image(name, &i.n);
+	e = cdna_image_check(i.b, i.n, &h);
+	if (e != CDNA_IMAGE_OK)
+		check_fail(__FILE__, __LINE__, "%s does not verify: %s", name,
+			   cdna_image_strerror(e));
+	i.version = h.fw_version;
+	return i;
 }

@@ -31,4 +31,13 @@ int host_mem_dma_write(void *opaque, uint64_t addr, const void *buf,
  * fails if it cannot be read.  Free with free(). */
 uint8_t *build_image(const char *name, size_t *size);
 
+/* A firmware image of the build that must verify (the test fails if it
+ * does not): its bytes (free with free()), size and fw_version. */
+struct fw_img {
+	uint8_t *b;
+	size_t n;
+	uint32_t version;
+};
+struct fw_img fw_img_load(const char *name);
+
 #endif

@@ -24,23 +24,6 @@
 static struct scene S;
 static int started;
 
-struct img {
-	uint8_t *b;
-	size_t n;
-	uint32_t version;
-};
-
-static struct img image(const char *name)
-{
-	struct img i;
-	struct cdna_image_header h;
-
-	i.b = build_image(name, &i.n);
-	CHECK_EQ(cdna_image_check(i.b, i.n, &h), CDNA_IMAGE_OK);
-	i.version = h.fw_version;
-	return i;
-}
-
 static uint32_t mgmt(uint32_t reg)
 {
 	return board_mgmt(&S.tb, reg);
@@ -52,7 +35,7 @@ static void mgmt_wr(uint32_t reg, uint32_t val)
 }
 
 /* dom0 writes img into the bank the NIC did not boot: the final STATUS. */
-static uint32_t flash(const struct img *img)
+static uint32_t flash(const struct fw_img *img)
 {
 	uint32_t bank = mgmt(MGMT_BOOT_BANK) == 0 ? 1 : 0;
 
@@ -143,7 +126,7 @@ static void setup(void)
 
 TEST(activation_boots_the_new_firmware_under_assigned_contexts)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_op_nic_reset b, e;
 
 	setup();
@@ -158,7 +141,7 @@ TEST(activation_boots_the_new_firmware_under_assigned_contexts)
 
 TEST(activation_returns_every_reference_before_the_reset)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_op_nic_reset b;
 	uint64_t held;
 
@@ -178,7 +161,7 @@ TEST(activation_returns_every_reference_before_the_reset)
 
 TEST(each_context_runs_again_with_its_mac_after_activation)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_op_nic_reset b, e;
 
 	setup();
@@ -202,7 +185,7 @@ TEST(each_context_runs_again_with_its_mac_after_activation)
 
 TEST(a_guest_that_restarts_its_rings_sends_again_after_activation)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_op_nic_reset b, e;
 
 	setup();
@@ -217,7 +200,7 @@ TEST(a_guest_that_restarts_its_rings_sends_again_after_activation)
 
 TEST(old_ring_indexes_after_activation_send_nothing)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_op_nic_reset b, e;
 	uint64_t before;
 
@@ -236,7 +219,7 @@ TEST(old_ring_indexes_after_activation_send_nothing)
 
 TEST(a_crashing_image_rolls_back_and_the_contexts_run_on_the_old_one)
 {
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 	struct cdna_op_nic_reset b, e;
 	uint32_t old;
 
@@ -255,8 +238,8 @@ TEST(a_crashing_image_rolls_back_and_the_contexts_run_on_the_old_one)
 
 TEST(activation_twice_counts_two_resets)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
-	struct img v1 = image("cdna-fw.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img");
 	struct cdna_op_nic_reset b, e;
 
 	setup();

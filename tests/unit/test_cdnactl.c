@@ -1852,6 +1852,18 @@ TEST(flash_args_refuse_a_second_image)
 	CHECK_HAS(aerr, "unexpected argument 'y.img'");
 }
 
+TEST(flash_args_take_a_progress_mode)
+{
+	CHECK_EQ(parse("flash", "x.img", "--progress", "lines", NULL), 0);
+	CHECK_EQ(A.progress, PROGRESS_LINES);
+	CHECK_EQ(parse("flash", "x.img", "--progress=none", NULL), 0);
+	CHECK_EQ(A.progress, PROGRESS_NONE);
+	CHECK_EQ(parse("flash", "x.img", NULL), 0);
+	CHECK_EQ(A.progress, PROGRESS_AUTO);
+	CHECK_EQ(parse("flash", "x.img", "--progress", "dots", NULL), -1);
+	CHECK_HAS(aerr, "bad --progress 'dots' (bar, lines or none)");
+}
+
 TEST(activate_is_no_option_of_firmware)
 {
 	CHECK_EQ(parse("firmware", "--activate", NULL), -1);
@@ -1890,6 +1902,8 @@ TEST(bank_choice_never_takes_an_active_bank_the_nic_did_not_boot)
 	char err[256];
 
 	CHECK_EQ(flash_pick_bank(&fi, err, sizeof(err)), -1);
+	CHECK_HAS(err, "no bank may be written: the NIC booted bank 1 and "
+		  "the other is ACTIVE");
 }
 
 TEST(bank_choice_without_firmware_prefers_a_bank_without_an_image)
@@ -2210,6 +2224,19 @@ TEST(a_driver_holding_bar2_without_activate_is_a_failure_with_the_way_out)
 	CHECK_STR(N.log, "MAPrw ");
 	CHECK_HAS(oerr, "the kernel refuses to map BAR2 page 0; or give "
 		  "--activate");
+}
+
+TEST(a_driver_holding_bar2_under_xen_is_not_unbound)
+{
+	size_t n = make_image(3001);
+
+	fake_nic_reset();
+	fake_xen();
+	N.map_needs_unbind = true;
+	flash("--activate", NULL);
+	CHECK_EQ(run_flash(n), -1);
+	CHECK_STR(N.log, "STATS MAPrw ");
+	CHECK_STR(oerr, "the kernel refuses to map BAR2 page 0");
 }
 
 TEST(a_rollback_is_a_failure_that_names_the_version_running)

@@ -40,6 +40,15 @@ TEST(contract_interrupt_vector_fits_one_page)
 	CHECK(sizeof(struct cdna_intvec) <= CDNA_PAGE_SIZE);
 }
 
+TEST(contract_status_block_hypervisor_words)
+{
+	CHECK_EQ(offsetof(struct cdna_ctx_status, hv_flags),
+		 CDNA_STATUS_OFF_HV_FLAGS);
+	CHECK_EQ(offsetof(struct cdna_ctx_status, hv_resets),
+		 CDNA_STATUS_OFF_HV_RESETS);
+	CHECK(CDNA_STATUS_OFF_HV_FLAGS > CDNA_STATUS_OFF_RX_CONS);
+}
+
 TEST(contract_image_header_offsets)
 {
 	CHECK_EQ(offsetof(struct cdna_image_header, payload_crc), 0x20);
@@ -53,7 +62,8 @@ TEST(contract_bar_register_blocks_fit_their_pages)
 	CHECK(CTX_INDEX < 0x1000);
 	CHECK_EQ(CDNA_BAR0_CTX(CDNA_NUM_CTX), CDNA_BAR0_SIZE);
 	CHECK(MGMT_CTX(CDNA_NUM_CTX) <= MGMT_FLASH_BANK);
-	CHECK(MGMT_FLASH_BANK_ST(1) < 0x1000);
+	CHECK(MGMT_FLASH_BANK_ST(1) < MGMT_FLASH_BANK_CRC(0));
+	CHECK(MGMT_FLASH_BANK_CRC(1) < 0x1000);
 	CHECK_EQ(MGMT_STATS(0), CDNA_BAR2_STATS);
 	CHECK(MGMT_STATS(CDNA_NUM_CTX) <= CDNA_BAR2_STATS + 0x1000);
 	CHECK(CDNA_REFUSE_NUM <= 16 && CDNA_DROP_NUM <= 8);

@@ -57,23 +57,6 @@ static const struct cdna_nic_ops ops = {
 	.dma_write = host_mem_dma_write, .now_us = now_us, .log = log_cb,
 };
 
-struct img {
-	uint8_t *b;
-	size_t n;
-	uint32_t version;
-};
-
-static struct img image(const char *name)
-{
-	struct img i;
-	struct cdna_image_header h;
-
-	i.b = build_image(name, &i.n);
-	CHECK_EQ(cdna_image_check(i.b, i.n, &h), CDNA_IMAGE_OK);
-	i.version = h.fw_version;
-	return i;
-}
-
 /* ---- the platform: a NIC on the flash file PATH --------------------- */
 
 static struct cdna_nic *nic_open(void)
@@ -123,7 +106,7 @@ static uint8_t *file_get(void)
 /* A factory flash: v1 in bank 0 (cdna-image flash's layout), no table. */
 static struct cdna_nic *factory_nic(void)
 {
-	struct img v1 = image("cdna-fw.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img");
 	struct cdna_nic *nic;
 	char err[256];
 
@@ -166,7 +149,7 @@ static uint32_t flash_bytes(struct cdna_nic *nic, uint32_t bank,
 }
 
 static uint32_t flash_img(struct cdna_nic *nic, uint32_t bank,
-			  const struct img *i)
+			  const struct fw_img *i)
 {
 	return flash_bytes(nic, bank, i->b, i->n);
 }
@@ -241,7 +224,7 @@ TEST(a_factory_flash_shows_bank0_active_and_bank1_empty)
 TEST(a_verified_image_is_pending_and_boots_as_a_trial_that_commits)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
 	CHECK_EQ(st(nic, 1), CDNA_FLASH_BANK_PENDING);
@@ -266,7 +249,7 @@ TEST(a_verified_image_is_pending_and_boots_as_a_trial_that_commits)
 
 TEST(a_nic_without_firmware_can_be_flashed)
 {
-	struct img v1 = image("cdna-fw.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img");
 	struct cdna_nic *nic;
 
 	unlink(PATH);
@@ -286,7 +269,7 @@ TEST(a_nic_without_firmware_can_be_flashed)
 TEST(bank_states_survive_a_restart)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
 	nic = restart(nic);   /* the pending bank boots at power on too */
@@ -303,11 +286,11 @@ TEST(bank_states_survive_a_restart)
 TEST(flashing_back_and_forth_alternates_banks)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v1 = image("cdna-fw.img"), v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img"), v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	for (int i = 0; i < 4; i++) {
 		uint32_t to = (uint32_t)(i + 1) % 2;
-		const struct img *im = to ? &v2 : &v1;
+		const struct fw_img *im = to ? &v2 : &v1;
 
 		CHECK_EQ(flash_img(nic, to, im), CDNA_FLASH_ST_OK);
 		reset(nic);
@@ -341,7 +324,7 @@ TEST(offset_shows_progress_and_bank_shows_writing)
 TEST(the_booted_bank_is_refused_and_untouched)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	uint8_t *before = file_get(), *after;
 
 	CHECK_EQ(flash_img(nic, 0, &v2), CDNA_FLASH_ST_BANK_IN_USE);
@@ -358,7 +341,7 @@ TEST(the_booted_bank_is_refused_and_untouched)
 TEST(during_a_trial_both_banks_are_refused)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 
 	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
 	reset(nic);
@@ -400,7 +383,7 @@ TEST(bad_bank_zero_and_oversized_sizes_are_refused_at_begin)
 TEST(verify_without_begin_short_transfer_and_overrun_are_refused)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	wr(nic, MGMT_FLASH_CMD, CDNA_FLASH_CMD_VERIFY);
 	CHECK_EQ(rd(nic, MGMT_FLASH_STATUS), CDNA_FLASH_ST_NOT_OPEN);
@@ -431,7 +414,7 @@ TEST(verify_without_begin_short_transfer_and_overrun_are_refused)
 static void refused(const uint8_t *b, size_t n, uint32_t why)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	uint8_t *before, *after;
 	const size_t bank1 = CDNA_FLASH_BANK_SIZE;
 
@@ -460,7 +443,7 @@ static void refused(const uint8_t *b, size_t n, uint32_t why)
 /* v1 changed by f, as a host might send it. */
 static void refused_v1(void (*f)(uint8_t *b, size_t *n), uint32_t why)
 {
-	struct img v1 = image("cdna-fw.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img");
 	uint8_t *b = realloc(v1.b, v1.n + 64);
 	size_t n = v1.n;
 
@@ -531,7 +514,7 @@ TEST(an_image_for_another_nic_is_refused_and_nothing_changes)
 }
 
 /* The header CRC of an image, as its bytes say (image.h 0x3c). */
-static uint32_t header_crc_of(const struct img *i)
+static uint32_t header_crc_of(const struct fw_img *i)
 {
 	struct cdna_image_header h;
 
@@ -542,7 +525,7 @@ static uint32_t header_crc_of(const struct img *i)
 TEST(bank_crc_is_the_header_crc_of_the_image_a_bank_holds)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v1 = image("cdna-fw.img"), v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v1 = fw_img_load("cdna-fw.img"), v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(0)), header_crc_of(&v1));
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
@@ -556,7 +539,7 @@ TEST(bank_crc_is_the_header_crc_of_the_image_a_bank_holds)
 TEST(bank_crc_reads_0_for_an_empty_or_invalid_bank)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(st(nic, 1), CDNA_FLASH_BANK_EMPTY);
 	CHECK_EQ(rd(nic, MGMT_FLASH_BANK_CRC(1)), 0);
@@ -571,7 +554,7 @@ TEST(bank_crc_reads_0_for_an_empty_or_invalid_bank)
 TEST(cancel_unpends_a_pending_bank)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
 	wr(nic, MGMT_FLASH_BANK, 1);
@@ -588,7 +571,7 @@ TEST(cancel_unpends_a_pending_bank)
 TEST(a_crash_at_boot_rolls_back_at_the_health_deadline)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 	uint64_t until;
 
 	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
@@ -623,7 +606,7 @@ TEST(a_crash_at_boot_rolls_back_at_the_health_deadline)
 TEST(a_reset_before_the_commit_rolls_back)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 
 	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
 	reset(nic);
@@ -640,8 +623,8 @@ TEST(a_reset_before_the_commit_rolls_back)
 TEST(a_failed_bank_can_be_flashed_again)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img crash = image("test/fault-boot.img");
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
 	reset(nic);
@@ -660,8 +643,8 @@ TEST(a_failed_bank_can_be_flashed_again)
 TEST(the_factory_programmer_voids_a_stale_record)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 	char err[256];
 
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
@@ -691,7 +674,7 @@ static double secs(void)
 TEST(time_to_flash_one_image_through_the_window)
 {
 	struct cdna_nic *nic = factory_nic();
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	double t0, t1, t2;
 
 	t0 = secs();
@@ -726,7 +709,7 @@ struct scenario {
 	void (*prepare)(struct cdna_nic *nic);
 	/* Filled in by scenario_setup: */
 	uint8_t *tmpl;                      /* the start state's flash file */
-	struct img im;
+	struct fw_img im;
 	uint32_t from, from_ver, init_flags;
 	uint32_t init_to_st, init_to_crc;
 	uint64_t units;                     /* T */
@@ -740,7 +723,7 @@ static void prep_none(struct cdna_nic *nic)
 /* v1 ACTIVE in bank 0, the crash image FAILED in bank 1. */
 static void prep_failed(struct cdna_nic *nic)
 {
-	struct img crash = image("test/fault-boot.img");
+	struct fw_img crash = fw_img_load("test/fault-boot.img");
 
 	CHECK_EQ(flash_img(nic, 1, &crash), CDNA_FLASH_ST_OK);
 	reset(nic);
@@ -751,7 +734,7 @@ static void prep_failed(struct cdna_nic *nic)
 /* v2 ACTIVE in bank 1, v1 VALID in bank 0. */
 static void prep_upgraded(struct cdna_nic *nic)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 
 	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
 	reset(nic);
@@ -766,7 +749,7 @@ static void scenario_setup(struct scenario *s)
 	s->prepare(nic);
 	cdna_nic_free(nic);
 	s->tmpl = file_get();
-	s->im = image(s->img);
+	s->im = fw_img_load(s->img);
 	nic = nic_open();
 	CHECK_EQ(rd(nic, MGMT_FW_STATE), CDNA_FW_STATE_RUNNING);
 	s->from = rd(nic, MGMT_BOOT_BANK);
@@ -894,7 +877,7 @@ static void check_after_cut(struct scenario *s, uint64_t k)
 	free(file);
 	/* The retry: the image not running, into the bank not booted. */
 	{
-		struct img other = image(run_ver == V1 ? "test/cdna-fw-v2.img"
+		struct fw_img other = fw_img_load(run_ver == V1 ? "test/cdna-fw-v2.img"
 						       : "cdna-fw.img");
 		uint32_t to = 1 - run_bank;
 
@@ -1025,7 +1008,7 @@ TEST(cut_left_counts_down_to_the_power_cut)
 
 TEST(cuts_cancelling_a_pending_bank)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_nic *nic = factory_nic();
 	uint8_t *tmpl;
 	uint64_t k;
