@@ -50,7 +50,7 @@ flash_unready() {
     elif [ ! -x "$FLASH_TOOL" ]; then
         echo "no $FLASH_TOOL (make cdnactl)"
     elif [ ! -f "$FLASH_V2_IMG" ] || [ ! -f "$FLASH_FAULT_IMG" ]; then
-        echo "no test images under build/firmware/test (make firmware)"
+        echo "no test images under build/firmware/test (make check-flash builds them)"
     fi
 }
 
@@ -65,8 +65,8 @@ flash_id() {
 flash_units() { echo $((($(stat -c %s "$1") + 3) / 4)); }
 
 # flash_initrd: native.sh's guest root (with cdna.ko), plus the tool under test
-# with the shared libraries the image lacks (cdnactl links libxenctrl and
-# friends; the image has glibc), the three images under /fw and cdna-regs,
+# with any shared library the image lacks (cdnactl is static, but a SANITIZE=1
+# build is not; the image has glibc), the three images under /fw and cdna-regs,
 # which prints the NIC's state from its registers (busybox devmem on BAR2),
 # independently of the tool.
 flash_initrd() {

@@ -968,7 +968,7 @@ TEST(cuts_trying_a_crashing_image_over_the_previous_version)
  * power goes, whether a write ends exactly there or crosses it. */
 TEST(cut_left_counts_down_to_the_power_cut)
 {
-	struct img v2 = image("test/cdna-fw-v2.img");
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
 	struct cdna_nic *nic = factory_nic();
 	uint64_t u0 = cdna_nic_flash_units(nic);
 
