@@ -239,9 +239,11 @@ flash_cut() {
     u0=$(flash_prop x-flash-units)
     flash_prop x-flash-cut-after "$k"
     from=$(stat -c %s "$CONSOLE_LOG")
-    # Quietly: bash would report the job killed (here or in the wait).
-    { console_send "cdnactl flash /fw/$(basename "$img") --activate"$'\r'; } 2>/dev/null
-    flash_wait_death 120 || true
+    # Quietly: bash would report the killed job wherever it reaps it.
+    {
+        console_send "cdnactl flash /fw/$(basename "$img") --activate"$'\r'
+        flash_wait_death 120 || true
+    } 2>/dev/null
     line=$(grep -a 'x-flash-cut-after: power cut after' "$QEMU_STDERR" | tail -n1) || true
     seen=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -aoE '[0-9]+%' | tail -n1) || true
     [ "$QEMU_RC" = 137 ] && [ "$line" = "cdna: x-flash-cut-after: power cut after $((u0 + k)) flash units: QEMU killed" ] && r=0 || r=1
