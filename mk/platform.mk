@@ -4,6 +4,8 @@
 # install their own Debian dependencies when missing.
 #   make platform        build QEMU, Xen and the images, or take them from the cache
 #   make check-system    boot dom0 + 2 PV domUs, ping and iperf3 over netfront/netback
+#   make check-flash     flash the NIC from a Linux guest (cdnactl), QEMU killed at
+#                        ten points of the flash, each restart checked (also in make check)
 #   make shell           boot the platform, leave the terminal at dom0's console (Ctrl-a x leaves)
 #   make bench-platform  build times (from nothing, from the cache), boot times, throughput
 # Variables: CDNA_DOMUS (number of domUs), CDNA_QEMU_EXTRA (extra QEMU arguments),
@@ -11,7 +13,7 @@
 
 PLATFORM_ROOT := $(patsubst %/mk/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))/
 
-.PHONY: platform check-system shell bench-platform platform-clean-runs
+.PHONY: platform check-system check-flash shell bench-platform platform-clean-runs
 
 platform:
 	$(PLATFORM_ROOT)platform/build.sh all
@@ -22,6 +24,9 @@ FLASH_TEST_IMGS := $(BUILD)/firmware/test/cdna-fw-v2.img \
 
 check-system: platform cdnactl $(FLASH_TEST_IMGS)
 	$(PLATFORM_ROOT)tests/system/run.sh check
+
+check-flash: platform cdnactl firmware $(FLASH_TEST_IMGS)
+	$(PLATFORM_ROOT)tests/system/run.sh flash
 
 # With the guests of `make demo` (GUESTS, default 2) on their contexts.
 shell: platform cdnactl

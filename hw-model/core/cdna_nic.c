@@ -533,6 +533,16 @@ uint64_t cdna_nic_flash_units(struct cdna_nic *nic)
 	return n;
 }
 
+int64_t cdna_nic_flash_cut_left(struct cdna_nic *nic)
+{
+	int64_t n;
+
+	nic_lock(nic);
+	n = cdna_flash_cut_left(nic->flash);
+	nic_unlock(nic);
+	return n;
+}
+
 void cdna_nic_set_counting(struct cdna_nic *nic, int on)
 {
 	cdna_iss_set_counting(nic->iss, on);

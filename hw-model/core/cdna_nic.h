@@ -161,9 +161,13 @@ int cdna_nic_flash_program(struct cdna_nic *nic, uint32_t bank,
  * order), then power is gone: nothing more reaches the flash, though the
  * model runs on.  Free the NIC and create one on the same flash file to
  * restart.  units < 0: no cut.  cdna_nic_flash_units: units persisted
- * since creation (a dry run finds the cut points with it). */
+ * since creation (a dry run finds the cut points with it).
+ * cdna_nic_flash_cut_left: units the flash still persists before the cut,
+ * 0 once the power is gone (a platform that plays the cut for real, QEMU's
+ * x-flash-cut-after, ends itself then), -1 with no cut set. */
 void cdna_nic_flash_cut_after(struct cdna_nic *nic, int64_t units);
 uint64_t cdna_nic_flash_units(struct cdna_nic *nic);
+int64_t cdna_nic_flash_cut_left(struct cdna_nic *nic);
 
 /* ---- observation (tests, benchmarks, tools) -------------------------- */
 

@@ -163,6 +163,11 @@ void cdna_flash_set_cut(struct cdna_flash *flash, int64_t units)
 	flash->dead = 0;
 }
 
+int64_t cdna_flash_cut_left(const struct cdna_flash *flash)
+{
+	return flash->cut < 0 ? -1 : flash->cut;
+}
+
 uint64_t cdna_flash_units(const struct cdna_flash *flash)
 {
 	return flash->units;

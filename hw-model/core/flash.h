@@ -43,6 +43,10 @@ int cdna_flash_write(struct cdna_flash *flash, uint32_t off,
  * is the restart.  n < 0: no cut (the default).
  */
 void cdna_flash_set_cut(struct cdna_flash *flash, int64_t units);
+/* Units the flash still persists before the cut: 0 once power is gone
+ * (the limit reached, whether or not a write crossed it), -1 with no cut
+ * set. */
+int64_t cdna_flash_cut_left(const struct cdna_flash *flash);
 /* Units persisted since open: a dry run counts the cut points with it. */
 uint64_t cdna_flash_units(const struct cdna_flash *flash);
 

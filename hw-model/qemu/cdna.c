@@ -35,6 +35,7 @@
 #include "qemu/thread.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "exec/memory.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/pci.h"
@@ -71,6 +72,10 @@ struct CdnaState {
     MemoryRegion bar2;
     char *flash;
     uint32_t contexts;
+    /* x-flash-cut-after set before realize: armed once the NIC exists. */
+    int64_t cut_after;
+    /* The NIC booted at realize and no reset came since (see cdna_reset). */
+    bool fresh;
 
     struct cdna_nic *core;
 
@@ -217,6 +222,28 @@ static void cdna_kick(void *opaque)
     qemu_mutex_unlock(&s->lock);
 }
 
+/* ---- power cuts (x-flash-cut-after, tests) ---------------------------- */
+
+/*
+ * Once an armed cut is reached the flash persists nothing more: QEMU ends
+ * at once, SIGKILL to itself, as if the power went (no unrealize, no
+ * flush; the flash file holds exactly what reached it).  Checked after
+ * everything that can write the flash: a BAR2 write (the flash window,
+ * MGMT_NIC_CTRL) and a run of the NIC (the boot ROM's table writes at a
+ * reset, the commit of a trial).
+ */
+static void cdna_power_check(CdnaState *s)
+{
+    if (s->cut_after < 0 || cdna_nic_flash_cut_left(s->core) != 0) {
+        return;
+    }
+    fprintf(stderr, "cdna: x-flash-cut-after: power cut after %" PRIu64
+            " flash units: QEMU killed\n", cdna_nic_flash_units(s->core));
+    fflush(stderr);
+    kill(getpid(), SIGKILL);
+    _exit(137);
+}
+
 /* ---- the main loop's half (BQL held) ----------------------------------- */
 
 static void cdna_bh(void *opaque)
@@ -278,6 +305,7 @@ static void *cdna_thread(void *opaque)
         s->kicked = false;
         qemu_mutex_unlock(&s->lock);
         until = cdna_nic_run(s->core);
+        cdna_power_check(s);
         qemu_mutex_lock(&s->lock);
         /*
          * The run may have freed receive slots for frames the net layer
@@ -336,6 +364,7 @@ static void cdna_bar2_write(void *opaque, hwaddr addr, uint64_t val,
     CdnaState *s = opaque;
 
     cdna_nic_bar_write(s->core, 2, addr, val, size);
+    cdna_power_check(s);
 }
 
 /* Every width reaches the core, which answers (and logs) odd ones itself. */
@@ -488,11 +517,16 @@ static void cdna_realize(PCIDevice *pci_dev, Error **errp)
         goto fail;
     }
 
+    if (s->cut_after >= 0) {
+        cdna_nic_flash_cut_after(s->core, s->cut_after);
+    }
+
     s->nic = qemu_new_nic(&net_cdna_info, &s->conf,
                           object_get_typename(OBJECT(s)), dev->id,
                           &dev->mem_reentrancy_guard, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
 
+    s->fresh = true;
     qemu_thread_create(&s->thread, "cdna-nic", cdna_thread, s,
                        QEMU_THREAD_JOINABLE);
     s->thread_started = true;
@@ -546,6 +580,19 @@ static void cdna_reset(DeviceState *dev)
     s->irq_raised = false;
     s->irq_level = 0;
     qemu_mutex_unlock(&s->lock);
+    /*
+     * The NIC booted when it was created (cdna_nic_new is its power-on),
+     * and QEMU resets every device once more before the machine starts
+     * (and after a hot-plug): that reset is the same power-on, not a
+     * second boot.  A second boot would end a trial firmware found
+     * PENDING at power-on before it could commit (a rollback, the design's
+     * "any reset before the commit"), and MGMT_BOOT_FLAGS would no longer
+     * say how the power-on booted (trial, rollback).
+     */
+    if (s->fresh) {
+        s->fresh = false;
+        return;
+    }
     cdna_nic_reset(s->core);
 }
 
@@ -557,6 +604,57 @@ static const VMStateDescription vmstate_cdna = {
     .name = TYPE_CDNA,
     .unmigratable = 1,
 };
+
+/*
+ * x-flash-cut-after (tests): a power cut after N more 4-byte flash units
+ * (cdna_nic.h's cdna_nic_flash_cut_after: a write of n bytes is n/4
+ * rounded up, the one that crosses the limit keeps its first units), then
+ * QEMU kills itself.  Settable at any time (qom-set): N counts from then
+ * (from realize on the command line); -1 disarms.  Reads the units left
+ * (-1: none armed).  x-flash-units reads the units persisted since the
+ * device was created: a dry run finds the cut points with it.
+ */
+static void cdna_get_cut_after(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    CdnaState *s = CDNA(obj);
+    int64_t left = s->cut_after;
+
+    if (s->core && left >= 0) {
+        left = cdna_nic_flash_cut_left(s->core);
+    }
+    visit_type_int64(v, name, &left, errp);
+}
+
+static void cdna_set_cut_after(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    CdnaState *s = CDNA(obj);
+    int64_t n;
+
+    if (!visit_type_int64(v, name, &n, errp)) {
+        return;
+    }
+    s->cut_after = n < 0 ? -1 : n;
+    if (s->core) {
+        cdna_nic_flash_cut_after(s->core, s->cut_after);
+        cdna_power_check(s);
+    }
+}
+
+static void cdna_get_flash_units(Object *obj, Visitor *v, const char *name,
+                                 void *opaque, Error **errp)
+{
+    CdnaState *s = CDNA(obj);
+    uint64_t n = s->core ? cdna_nic_flash_units(s->core) : 0;
+
+    visit_type_uint64(v, name, &n, errp);
+}
+
+static void cdna_instance_init(Object *obj)
+{
+    CDNA(obj)->cut_after = -1;
+}
 
 static Property cdna_properties[] = {
     DEFINE_NIC_PROPERTIES(CdnaState, conf),
@@ -583,6 +681,16 @@ static void cdna_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "flash",
         "NIC flash backing file (kept across runs; created erased when "
         "missing; without it the flash is erased and in memory only)");
+    object_class_property_add(klass, "x-flash-cut-after", "int",
+                              cdna_get_cut_after, cdna_set_cut_after,
+                              NULL, NULL);
+    object_class_property_set_description(klass, "x-flash-cut-after",
+        "test: power cut (QEMU kills itself) after N more 4-byte flash "
+        "units; settable at run time (qom-set), -1 disarms");
+    object_class_property_add(klass, "x-flash-units", "uint64",
+                              cdna_get_flash_units, NULL, NULL, NULL);
+    object_class_property_set_description(klass, "x-flash-units",
+        "test: 4-byte flash units persisted since the device was created");
     object_class_property_set_description(klass, "contexts",
         "contexts the NIC offers (MGMT_NUM_CTX), 1 to 32");
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
@@ -592,6 +700,7 @@ static const TypeInfo cdna_info = {
     .name = TYPE_CDNA,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(CdnaState),
+    .instance_init = cdna_instance_init,
     .class_init = cdna_class_init,
     .interfaces = (InterfaceInfo[]) {
         { INTERFACE_CONVENTIONAL_PCI_DEVICE },

@@ -16,13 +16,17 @@
 #                               Xen checks
 #   tests/system/run.sh protection [NAME]  the DMA-protection suite's system tier: a hostile
 #                               domU's attacks against real Xen (tests/system/protection.sh)
+#   tests/system/run.sh flash   flashing the NIC in real QEMU with power cuts: the native
+#                               guest runs cdnactl flash, QEMU is killed at precise points
+#                               (tests/system/flash.sh); `check` runs them last
 # Environment: CDNA_DOMUS (N, default 2), CDNA_DOMU_MEM, CDNA_DOM0_MEM, CDNA_QEMU_MEM,
 # CDNA_QEMU_EXTRA (extra QEMU arguments, e.g. a -device), CDNA_TCG (default
 # tcg,thread=single), CDNA_DOM0_ARGS / CDNA_DOMU_ARGS (kernel arguments), CDNA_BOOT_TIMEOUT,
 # CDNA_DOMU_TIMEOUT, CDNA_IPERF_SECONDS, CDNA_RUN_BASE (where run directories go);
 # native checks: CDNA_FLASH (the NIC's flash file, default build/firmware/cdna-flash.bin),
 # CDNA_QEMU_DIR (a QEMU with the cdna device built elsewhere), CDNA_NATIVE_MEM,
-# CDNA_NATIVE_CONTEXTS, CDNA_NATIVE_ARGS.
+# CDNA_NATIVE_CONTEXTS, CDNA_NATIVE_ARGS; flash checks: CDNA_FLASH_TOOL (the guest's
+# cdnactl, default build/bin/cdnactl).
 set -euo pipefail
 # The check's guests: two on contexts of the NIC (CDNA), one through
 # netfront/netback and dom0's bridge (the baseline), in one boot.
@@ -38,10 +42,11 @@ fi
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
 . "$(dirname "$0")/cdna-checks.sh"
+. "$(dirname "$0")/flash.sh"
 
 mode=${1:-check}
 [ "$(id -u)" -eq 0 ] || { echo "tests/system/run.sh: needs root (network namespace, tap device)" >&2; exit 1; }
-case $mode in check|shell|boot|native|demo) ;; *) sed -n '2,25p' "$0" >&2; exit 2 ;; esac
+case $mode in check|shell|boot|native|flash|demo) ;; *) sed -n '2,27p' "$0" >&2; exit 2 ;; esac
 
 system_run_start
 say "run directory $RUN; namespace for the far end; $CDNA_DOMUS domUs; accel $CDNA_TCG"
@@ -59,9 +64,9 @@ EOF
     exit 0
 fi
 
-if [ "$mode" = native ]; then
+if [ "$mode" = native ] || [ "$mode" = flash ]; then
     setup_netns
-    native_checks
+    if [ "$mode" = native ]; then native_checks; else flash_checks; fi
     echo "system: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
     exit
@@ -98,6 +103,7 @@ if [ "$mode" = check ]; then
     # The native driver on the same far end, without Xen: a QEMU of its own.
     stop_qemu
     native_checks
+    flash_checks
     echo "system: $PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
 else

@@ -964,6 +964,48 @@ TEST(cuts_trying_a_crashing_image_over_the_previous_version)
 	cut_everywhere(&s);
 }
 
+/* What QEMU's x-flash-cut-after watches: the units left reach 0 when the
+ * power goes, whether a write ends exactly there or crosses it. */
+TEST(cut_left_counts_down_to_the_power_cut)
+{
+	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
+	struct cdna_nic *nic = factory_nic();
+	uint64_t u0 = cdna_nic_flash_units(nic);
+
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), -1);
+	cdna_nic_flash_cut_after(nic, 3);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 3);
+	wr(nic, MGMT_FLASH_BANK, 1);
+	wr(nic, MGMT_FLASH_SIZE, (uint32_t)v2.n);
+	wr(nic, MGMT_FLASH_CMD, CDNA_FLASH_CMD_BEGIN);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 3);
+	wr(nic, MGMT_FLASH_DATA, 1);
+	wr(nic, MGMT_FLASH_DATA, 2);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 1);
+	wr(nic, MGMT_FLASH_DATA, 3);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 0);
+	wr(nic, MGMT_FLASH_DATA, 4);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 0);
+	CHECK_EQ(cdna_nic_flash_units(nic) - u0, 3);
+	/* A table write crossing the limit: 16 units, 5 of them land. */
+	cdna_nic_flash_cut_after(nic, 5);
+	wr(nic, MGMT_FLASH_CMD, CDNA_FLASH_CMD_CANCEL);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 5);
+	cdna_nic_free(nic);
+	nic = factory_nic();
+	CHECK_EQ(flash_img(nic, 1, &v2), CDNA_FLASH_ST_OK);
+	u0 = cdna_nic_flash_units(nic);
+	cdna_nic_flash_cut_after(nic, 5);
+	wr(nic, MGMT_FLASH_BANK, 1);
+	wr(nic, MGMT_FLASH_CMD, CDNA_FLASH_CMD_CANCEL);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), 0);
+	CHECK_EQ(cdna_nic_flash_units(nic) - u0, 5);
+	cdna_nic_flash_cut_after(nic, -1);
+	CHECK_EQ(cdna_nic_flash_cut_left(nic), -1);
+	cdna_nic_free(nic);
+	free(v2.b);
+}
+
 TEST(cuts_cancelling_a_pending_bank)
 {
 	struct fw_img v2 = fw_img_load("test/cdna-fw-v2.img");
