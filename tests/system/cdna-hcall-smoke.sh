@@ -23,8 +23,9 @@ system_run_start
 # modules appended (taken from dom0's root: same kernel).
 B="$RUN/tools"
 mkdir -p "$B/kmod" "$B/extra/usr/sbin" "$B/extra/usr/lib/cdna" "$B/root"
-gcc -O2 -Wall -static -I"$REPO_DIR/include" -I"$REPO_DIR/dom0-mgr" -o "$B/cdna-hcall-smoke" \
-    "$here/cdna-hcall-smoke.c" "$REPO_DIR/dom0-mgr/errmsg.c" ||
+gcc -O2 -Wall -static -I"$REPO_DIR/include" -I"$REPO_DIR/dom0-mgr" -I"$REPO_DIR/firmware/image" \
+    -o "$B/cdna-hcall-smoke" "$here/cdna-hcall-smoke.c" "$REPO_DIR/dom0-mgr/errmsg.c" \
+    "$REPO_DIR/firmware/image/image_check.c" "$REPO_DIR/firmware/image/crc32.c" ||
     fail "build cdna-hcall-smoke" "" "gcc failed"
 kver=$("$REPO_DIR/guest-driver/linux/build.sh" kver)
 cp "$here/cdna-hcall-kmod.c" "$B/kmod/"
