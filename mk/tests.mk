@@ -8,7 +8,8 @@
 #   make check-qemu   the QEMU tier only: the cdna device's qtest against the
 #                     platform's QEMU (needs root to build QEMU once)
 QEMU_TESTS   := tests/qemu/check.sh
-SYSTEM_TESTS := tests/system/check.sh tests/system/cdna-hcall-smoke.sh
+SYSTEM_TESTS := tests/system/check.sh tests/system/cdna-hcall-smoke.sh \
+	tests/system/protection.sh
 
 .PHONY: check check-fast check-unit check-qemu
 check: deps

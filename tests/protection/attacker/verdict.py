@@ -50,7 +50,7 @@ COUNTERS = {
     # Refused when dom0's handover of the attacker's last context to the
     # victim is refused and none of the victim's counters moved.
     "kept_doorbell_mapping_after_reassign": (
-        "handover refused, victim's nic BAD_SEQ+RANGE still",
+        "handover refused",
         [("vicn", "bad_seq"), ("vicn", "doorbell_range")]),
 }
 SYSTEM_ONLY = {"kept_doorbell_mapping_after_reassign"}
