@@ -955,7 +955,7 @@ static void act_one(Fz *f)
     }
     if (r < 2) {
         /* The next few hundred actions: a calm stretch. */
-        f->calm = 200 + below(f, 800);
+        f->calm = 100 + below(f, 400);
         if (chance(f, 50)) {
             act_intvec(f, true);
         }
