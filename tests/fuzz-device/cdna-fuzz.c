@@ -598,7 +598,7 @@ static void pick_register(Fz *f, int *bar, uint64_t *off)
     switch (below(f, 10)) {
     case 0 ... 1: *off = 4 * below(f, 16); break;              /* identity */
     case 2: *off = MGMT_CTX(c) + 4 * below(f, 4); break;
-    case 3: *off = MGMT_FLASH_BANK + 4 * below(f, 12); break;
+    case 3: *off = MGMT_FLASH_BANK + 4 * below(f, 16); break;
     case 4: *off = CDNA_BAR2_HV + 4 * below(f, 4); break;
     case 5 ... 7: *off = CDNA_BAR2_HV + HV_CTX(c) + 4 * below(f, 16); break;
     case 8: *off = MGMT_STATS(c) + 4 * below(f, 32); break;
@@ -859,6 +859,7 @@ static void act_flash(Fz *f)
         case 4:
             ex_read(f, 2, MGMT_FLASH_STATUS, 4);
             ex_read(f, 2, MGMT_FLASH_BANK_ST(below(f, 2)), 4);
+            ex_read(f, 2, MGMT_FLASH_BANK_CRC(below(f, 2)), 4);
             break;
         default:
             ex_write(f, 2, MGMT_FLASH_CMD, 4, chance(f, 80) ?
