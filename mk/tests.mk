@@ -10,6 +10,10 @@
 QEMU_TESTS   := tests/qemu/check.sh
 SYSTEM_TESTS := tests/system/check.sh tests/system/cdna-hcall-smoke.sh \
 	tests/system/protection.sh
+# The device fuzzer's rules (it adds its short run to QEMU_TESTS).  Included
+# here rather than from the Makefile, which is part of the normal QEMU's
+# cache key (platform/lib.sh qemu_dir): adding it there would rebuild QEMU.
+include mk/fuzzdev.mk
 
 .PHONY: check check-fast check-unit check-qemu
 check: deps

@@ -124,6 +124,20 @@ qemu_dir() {
         "$REPO_DIR/Makefile" "$REPO_DIR/mk/model.mk" "$REPO_DIR/mk/image.mk" \
         "$REPO_DIR/mk/firmware.mk")"
 }
+# The sanitizer variant (build-qemu-sanitize.sh, the device fuzzer's QEMU): the
+# same inputs as qemu_dir plus its own script and the fuzzer (its source and
+# its meson patch), in a directory of its own so that neither evicts the other.
+qemu_sanitize_dir() {
+    local inputs; mapfile -t inputs < <(series_inputs "$REPO_DIR/hw-model/qemu/patches";
+        series_inputs "$REPO_DIR/tests/fuzz-device/qemu")
+    echo "$CDNA_CACHE/qemu-sanitize/$(safe_version "$QEMU_SRC_VERSION")-$(hash_inputs \
+        "$PLATFORM_DIR/build-qemu-sanitize.sh" "${inputs[@]}" \
+        "$REPO_DIR/hw-model/qemu/cdna.c" "$REPO_DIR/tests/qemu/cdna-test.c" \
+        "$REPO_DIR/tests/fuzz-device/cdna-fuzz.c" \
+        "$REPO_DIR/hw-model/core" "$REPO_DIR/include/cdna" "$REPO_DIR/firmware/image" \
+        "$REPO_DIR/Makefile" "$REPO_DIR/mk/model.mk" "$REPO_DIR/mk/image.mk" \
+        "$REPO_DIR/mk/firmware.mk")"
+}
 # Xen also holds CDNA: the core, its Xen glue (cdna.c, its Makefile, the shim
 # and hook headers) and the contract headers, all copied into the tree.
 xen_dir() {
