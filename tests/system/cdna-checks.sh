@@ -101,8 +101,10 @@ destroy_check() {
 # rollback (it never reports healthy: cdnactl fails and says so); N is the
 # activations so far, this one included.  Then both guests reach the far
 # end on the interface they had (the driver saw the reset: ethtool -S
-# hv_suspends and hv_resets are N, none unseen), and the hypervisor holds
-# no more references than before (idle both times).
+# hv_suspends and hv_resets are N; a guest whose vCPU did not run between
+# BEGIN and END sees SUSPENDED only afterwards, hv_resets_unseen, and goes
+# down and up in one go: the model's firmware boots in about 1 ms), and the
+# hypervisor holds no more references than before (idle both times).
 activate_one() {
     local img=$1 want=$2 name=$3 n=$4 out rc=0 refs0 refs1 i o
     refs0=$(refs_total)
@@ -124,7 +126,7 @@ activate_one() {
         printf '%s\n' "$o" >"$RUN/activate-$name-domu$i.out"
         grep -q ' 0% packet loss' <<<"$o" || rc=1
         grep -Eq "hv_suspends: $n\b" <<<"$o" && grep -Eq "hv_resets: $n\b" <<<"$o" || rc=1
-        grep -Eq 'hv_resets_unseen: 0\b' <<<"$o" && grep -Eq 'hv_status_bad: 0\b' <<<"$o" || rc=1
+        grep -Eq 'hv_status_bad: 0\b' <<<"$o" || rc=1
         check "domu$i saw the $name reset (link down, up) and carries on, same interface, no reload" "$rc" \
             "$(grep -E 'transmitted|hv_' <<<"$o" | tr '\n' ' ' | tr -s ' ')"
     done
