@@ -197,21 +197,28 @@ print(out + "; flags " + (",".join(up(f) for f in j["boot_flags"]) or "-"))
 ' 2>&1
 }
 
-# flash_boot FLASH WHAT EXPECTED: boot the guest on FLASH (the same file every
-# time: what the last QEMU left) and check the NIC: its registers must say
-# EXPECTED (cdna-regs' form), and `cdnactl firmware` the same.
-flash_boot() {
-    local flash=$1 what=$2 want=$3 got tool r
-    native_boot "$flash" "$RUN/flash$((NATIVE_BOOTS + 1)).pcap"
-    flash_dev
-    got=$(flash_state) || true
+# flash_agree WHAT LABEL GOT WANT: the NIC's registers (GOT) say what the
+# test predicted (WANT), and `cdnactl firmware` says the same as the registers.
+flash_agree() {
+    local what=$1 label=$2 got=$3 want=$4 tool r
     [ "$got" = "$want" ] && r=0 || r=1
-    check "flash: $what: the NIC runs a valid image, as predicted" "$r" \
+    check "flash: $what: $label" "$r" \
         "$got$([ "$r" = 0 ] || echo " (predicted: $want)")"
     tool=$(flash_tool_says)
     [ "$tool" = "$got" ] && r=0 || r=1
     check "flash: $what: cdnactl firmware tells the truth" "$r" \
         "$([ "$r" = 0 ] && echo "agrees with the registers" || echo "says: $tool")"
+}
+
+# flash_boot FLASH WHAT EXPECTED: boot the guest on FLASH (the same file every
+# time: what the last QEMU left) and check the NIC: its registers must say
+# EXPECTED (cdna-regs' form), and `cdnactl firmware` the same.
+flash_boot() {
+    local flash=$1 what=$2 want=$3 got
+    native_boot "$flash" "$RUN/flash$((NATIVE_BOOTS + 1)).pcap"
+    flash_dev
+    got=$(flash_state) || true
+    flash_agree "$what" "the NIC runs a valid image, as predicted" "$got" "$want"
 }
 
 # flash_wait_death TIMEOUT: wait for QEMU to end; its exit status in QEMU_RC
@@ -259,7 +266,7 @@ flash_cut() {
 # then the NIC must be in state WANT, and the units the flash persisted must be
 # the arithmetic's (data, PENDING, TRIAL, then ACTIVE or FAILED).
 flash_full() {
-    local what=$1 img=$2 status=$3 want=$4 u0 u1 out rc=0 secs got r units tool t0 wall
+    local what=$1 img=$2 status=$3 want=$4 u0 u1 out rc=0 secs got r units t0 wall
     u0=$(flash_prop x-flash-units)
     t0=$(now)
     out=$(guest 120 "a=\$(cut -d' ' -f1 /proc/uptime); cdnactl flash /fw/$(basename "$img") --activate; rc=\$?; \
@@ -276,13 +283,7 @@ b=\$(cut -d' ' -f1 /proc/uptime); echo flash-rc=\$rc seconds=\$(awk -v a=\$a -v 
         "$(basename "$img"), $(stat -c %s "$img") bytes in ${secs:-?} s (guest clock; $wall s wall time with the console's round trip; $CDNA_TCG)$(
             sed -n 's/.*\(committed after [0-9]* ms\).*/; cdnactl: \1/p; s/.*\(did not report healthy[^;]*\).*/; cdnactl: \1/p' <<<"$out" | head -n1)"
     [ "$r" = 0 ] && FLASH_TIMES+=("$(basename "$img") $(stat -c %s "$img") $secs $wall")
-    [ "$got" = "$want" ] && r=0 || r=1
-    check "flash: $what: the NIC's state afterwards" "$r" \
-        "$got$([ "$r" = 0 ] || echo " (predicted: $want)")"
-    tool=$(flash_tool_says)
-    [ "$tool" = "$got" ] && r=0 || r=1
-    check "flash: $what: cdnactl firmware tells the truth" "$r" \
-        "$([ "$r" = 0 ] && echo "agrees with the registers" || echo "says: $tool")"
+    flash_agree "$what" "the NIC's state afterwards" "$got" "$want"
     [ $((u1 - u0)) = $((units + 3 * FLASH_TABLE_UNITS)) ] && r=0 || r=1
     check "flash: $what: flash units persisted = data + 3 table writes" "$r" \
         "$((u1 - u0)) = $units + 3 x $FLASH_TABLE_UNITS"
