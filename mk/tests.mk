@@ -14,6 +14,8 @@ SYSTEM_TESTS := tests/system/check.sh tests/system/cdna-hcall-smoke.sh \
 # here rather than from the Makefile, which is part of the normal QEMU's
 # cache key (platform/lib.sh qemu_dir): adding it there would rebuild QEMU.
 include mk/fuzzdev.mk
+# The benchmark report (tests/bench/bench-report.py): pure Python, fast tier.
+SCRIPT_TESTS += tests/bench/test_bench_report.sh
 
 .PHONY: check check-fast check-unit check-qemu
 check: deps

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, only those missing.
-# Usage: platform/deps.sh [src|qemu|xen|images|run|driver|all]...
+# Usage: platform/deps.sh [src|qemu|xen|images|run|driver|bench|all]...
 # A fresh Debian 12 machine (CI) has none of them; nothing installed by hand survives there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +27,11 @@ pkgs_for() {
         # The guest driver (guest-driver/linux): Kbuild and Debian's headers for exactly
         # the kernel the images boot (linux-image-amd64's dependency, see lib.sh).
         driver) echo gcc make kmod "linux-headers-$(kernel_package | sed 's/^linux-image-//')" ;;
-        all) pkgs_for src; pkgs_for qemu; pkgs_for xen; pkgs_for images; pkgs_for run; pkgs_for driver ;;
+        # `make bench`'s report (tests/bench/bench-report.py): python3 for the script,
+        # gnuplot without X for its PNG plots.
+        bench) echo python3 gnuplot-nox ;;
+        all) pkgs_for src; pkgs_for qemu; pkgs_for xen; pkgs_for images; pkgs_for run; pkgs_for driver
+             pkgs_for bench ;;
         *) echo "deps.sh: unknown group $1" >&2; exit 2 ;;
     esac
 }
