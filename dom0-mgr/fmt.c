@@ -225,6 +225,35 @@ static void json_counts(struct json *j, const char *key, const uint32_t *v,
 	json_end_obj(j);
 }
 
+/*
+ * "hypervisor time: 41.2 ns per descriptor (0.014 ms total)": STATS hv_ns
+ * over descs.  Without descriptors there is no cost per descriptor to
+ * speak of (the time may still be QUERYs' or refused calls'): "-".
+ */
+static void text_hv_time(FILE *f, const char *indent, uint64_t hv_ns,
+			 uint64_t descs)
+{
+	char per_desc[32] = "-";
+
+	if (descs)
+		snprintf(per_desc, sizeof(per_desc), "%.1f",
+			 (double)hv_ns / (double)descs);
+	fprintf(f, "%shypervisor time: %s ns per descriptor (%.3f ms total)\n",
+		indent, per_desc, (double)hv_ns / 1e6);
+}
+
+/* "hv_ns" and "hv_ns_per_desc" (one decimal; null without descriptors). */
+static void json_hv_time(struct json *j, uint64_t hv_ns, uint64_t descs)
+{
+	json_u64(j, "hv_ns", hv_ns);
+	if (!descs) {
+		json_null(j, "hv_ns_per_desc");
+		return;
+	}
+	json_key(j, "hv_ns_per_desc");
+	fprintf(j->f, "%.1f", (double)hv_ns / (double)descs);
+}
+
 void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *g, const struct cdnactl_ctx *ctx,
 		    unsigned n, bool one)
@@ -244,6 +273,7 @@ void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		fprintf(f, "  hypervisor: enqueues %" PRIu64 ", descriptors %"
 			PRIu64 ", references held %u\n", c->hv.enqueues,
 			c->hv.descs, c->hv.refs_held);
+		text_hv_time(f, "  ", c->hv.hv_ns, c->hv.descs);
 		text_counts(f, "hypervisor refused", c->hv.refused,
 			    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);
 		fprintf(f, "  nic: tx %u frames %" PRIu64 " bytes, rx %u "
@@ -259,7 +289,12 @@ void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		fprintf(f, "references held: %u\n", ctx[0].hv.refs_held);
 		return;
 	}
-	/* STATS of CDNA_CTX_ANY counts references and refusals only. */
+	/* STATS of CDNA_CTX_ANY: the totals over every context since the
+	 * hypervisor started, revoked ones included... */
+	fprintf(f, "hypervisor, all contexts: enqueues %" PRIu64
+		", descriptors %" PRIu64 "\n", g->enqueues, g->descs);
+	text_hv_time(f, "", g->hv_ns, g->descs);
+	/* ...and the refusals it could pin on none. */
 	fprintf(f, "hypervisor, outside any context:\n");
 	text_counts(f, "refused", g->refused, CDNA_HV_REFUSAL_NUM,
 		    cdna_hv_refusal_name);
@@ -282,6 +317,9 @@ void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 	json_u64(&j, "refs_held", g->refs_held);
 	json_counts(&j, "refused", g->refused, CDNA_HV_REFUSAL_NUM,
 		    cdna_hv_refusal_name);
+	json_u64(&j, "enqueues", g->enqueues);
+	json_u64(&j, "descs", g->descs);
+	json_hv_time(&j, g->hv_ns, g->descs);
 	json_end_obj(&j);
 	json_begin_obj(&j, "nic_counters");
 	json_u64(&j, "mac_rx_drops", nic->mac_rx_drops);
@@ -305,6 +343,7 @@ void fmt_stats_json(FILE *f, const struct cdnactl_nic *nic,
 		json_str(&j, "state", cdna_ctx_state_name(c->hv.state));
 		json_u64(&j, "enqueues", c->hv.enqueues);
 		json_u64(&j, "descs", c->hv.descs);
+		json_hv_time(&j, c->hv.hv_ns, c->hv.descs);
 		json_u64(&j, "refs_held", c->hv.refs_held);
 		json_counts(&j, "refused", c->hv.refused,
 			    CDNA_HV_REFUSAL_NUM, cdna_hv_refusal_name);

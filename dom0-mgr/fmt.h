@@ -49,7 +49,10 @@ void fmt_list_json(FILE *f, const struct cdnactl_nic *nic,
  * CDNA_CTX_ANY).  The text's last line is "references held: N": over all
  * contexts, or with one (stats --ctx N) that context's alone, and then the
  * global counters are left out.  JSON always has both: "refs_held_total"
- * and each context's "refs_held".
+ * and each context's "refs_held".  The hypervisor's time (STATS hv_ns) per
+ * context and in all: "hypervisor time: X ns per descriptor (Y ms
+ * total)", X "-" without descriptors; JSON "hv_ns" and "hv_ns_per_desc"
+ * (null without descriptors).
  */
 void fmt_stats_text(FILE *f, const struct cdnactl_nic *nic,
 		    const struct cdna_op_stats *global,

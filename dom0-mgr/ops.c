@@ -116,7 +116,7 @@ int ops_stats(struct cdnactl_sys *s, const struct cdnactl_args *a,
 		 * counts is an owner, or counters a past owner left. */
 		if (ctx[*n].hv.domid != CDNACTL_NO_DOMID ||
 		    ctx[*n].hv.enqueues || ctx[*n].hv.descs ||
-		    ctx[*n].hv.refs_held)
+		    ctx[*n].hv.hv_ns || ctx[*n].hv.refs_held)
 			(*n)++;
 	}
 	return 0;

@@ -18,8 +18,9 @@
  *     and mapping pages into a domain (rings read-only, the context's
  *     BAR0 page as MMIO) and out again.
  *   - BAR2 of the NIC (the hypervisor's own mapping of it).
- *   - time, "let the NIC make progress" (revoke waits, bounded), and
- *     notifying a domain (Xen: an event channel).
+ *   - time (the waits, and the hypervisor time of each context's data
+ *     path: STATS hv_ns), "let the NIC make progress" (revoke waits,
+ *     bounded), and notifying a domain (Xen: an event channel).
  *
  * Threads: the core is not reentrant.  The platform serialises every call
  * into it (Xen: one spinlock around each verb).
@@ -90,7 +91,10 @@ struct cdna_hv_platform {
 	int (*nic_attach)(void *opaque, uint64_t bar0, uint64_t bar2);
 	uint32_t (*bar2_read)(void *opaque, uint32_t off);
 	void (*bar2_write)(void *opaque, uint32_t off, uint32_t val);
-	uint64_t (*now_us)(void *opaque);
+	/* A monotonic clock in nanoseconds (Xen: NOW()).  The core reads it
+	 * twice in each ENQUEUE and QUERY (STATS hv_ns), so it must be
+	 * cheap; the waits on the NIC use it in microseconds. */
+	uint64_t (*now_ns)(void *opaque);
 	/* Called while waiting on the NIC: let it run (the testbed runs the
 	 * model; Xen relaxes the CPU for a microsecond). */
 	void (*relax)(void *opaque);

@@ -39,7 +39,7 @@ static uint32_t ctx_nic_state(struct cdna_hv *hv, unsigned c)
 static int wait_state(struct cdna_hv *hv, unsigned c, int want_running,
 		      uint32_t *us)
 {
-	uint64_t start = hv->plat.now_us(hv->plat.opaque), now = start;
+	uint64_t start = hv_now_us(hv), now = start;
 
 	for (;;) {
 		int running = ctx_nic_state(hv, c) == CDNA_CTX_STATE_RUNNING;
@@ -52,7 +52,7 @@ static int wait_state(struct cdna_hv *hv, unsigned c, int want_running,
 			return -1;
 		}
 		hv->plat.relax(hv->plat.opaque);
-		now = hv->plat.now_us(hv->plat.opaque);
+		now = hv_now_us(hv);
 	}
 	if (us)
 		*us = (uint32_t)(now - start);
@@ -357,7 +357,7 @@ long hv_assign(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		return -CDNA_ETIMEDOUT;
 	}
 	ctx->state = HV_CTX_RUNNING;
-	ctx->enqueues = ctx->descs = 0;
+	ctx->enqueues = ctx->descs = ctx->hv_ns = 0;
 	memset(ctx->refused, 0, sizeof(ctx->refused));
 	ctx->bad_cons = 0;
 	op->ctx = (uint16_t)c;
@@ -435,10 +435,14 @@ long hv_stats(struct cdna_hv *hv, struct cdna_op_stats *op)
 			    ctx_nic_state(hv, c);
 		op->enqueues = ctx->enqueues;
 		op->descs = ctx->descs;
+		op->hv_ns = ctx->hv_ns;
 		op->refs_held = ctx->refs_held;
 		refused = ctx->refused;
 	} else {
 		op->domid = CDNA_DOMID_NONE;
+		op->enqueues = hv->enqueues;
+		op->descs = hv->descs;
+		op->hv_ns = hv->hv_ns;
 		op->refs_held = hv->refs_held;
 		refused = hv->refused;
 	}

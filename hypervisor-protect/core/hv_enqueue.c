@@ -155,6 +155,7 @@ long hv_enqueue(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 						      err);
 	}
 	ctx->enqueues++;
+	hv->enqueues++;
 	/* Lazily: what the NIC finished since the last call is released
 	 * first, which is also what makes room in the ring. */
 	hv_release(hv, ctx, 0);
@@ -192,6 +193,7 @@ long hv_enqueue(struct cdna_hv *hv, const struct cdna_hv_caller *who,
 		}
 	}
 	ctx->descs += i;
+	hv->descs += i;
 	/* The descriptors are in memory before the guest can ring the
 	 * doorbell that makes the NIC read them. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);

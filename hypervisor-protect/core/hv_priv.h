@@ -57,6 +57,7 @@ struct hv_ctx {
 	uint32_t tx_open_len, tx_open_frags;
 	uint32_t refs_held;
 	uint64_t enqueues, descs;
+	uint64_t hv_ns;           /* in the owner's ENQUEUE and QUERY calls */
 	uint32_t refused[CDNA_HV_REFUSAL_NUM];
 	uint32_t bad_cons;        /* status indexes past the producer */
 };
@@ -74,6 +75,9 @@ struct cdna_hv {
 	uint32_t nic_resets;      /* completed NIC_RESET ENDs */
 	uint32_t refs_held;
 	uint64_t spurious;        /* vector bits for contexts with no owner */
+	/* Since init, over every context (STATS of CDNA_CTX_ANY); hv_ns over
+	 * every ENQUEUE and QUERY, whoever called. */
+	uint64_t enqueues, descs, hv_ns;
 	uint32_t refused[CDNA_HV_REFUSAL_NUM]; /* against no context */
 	struct hv_ctx ctx[CDNA_NUM_CTX];
 };
@@ -91,6 +95,18 @@ static inline void hv_wr32(volatile uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 8);
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
+}
+
+/* The platform's clock, in nanoseconds and in microseconds (the waits on
+ * the NIC, CDNA_HV_WAIT_US). */
+static inline uint64_t hv_now_ns(const struct cdna_hv *hv)
+{
+	return hv->plat.now_ns(hv->plat.opaque);
+}
+
+static inline uint64_t hv_now_us(const struct cdna_hv *hv)
+{
+	return hv_now_ns(hv) / 1000u;
 }
 
 /* Count a refusal on ctx (or against no context when ctx is NULL) and

@@ -201,20 +201,38 @@ struct cdna_op_revoke {
 
 /*
  * CDNA_OP_STATS: the hypervisor's view of one context; with ctx
- * CDNA_CTX_ANY, the whole hypervisor: domid 0xffff, refs_held over all
- * contexts, refused[] the refusals counted against no context (a context
- * number that does not exist, management commands from a guest).
+ * CDNA_CTX_ANY, the whole hypervisor: domid 0xffff, enqueues, descs and
+ * hv_ns summed over every context since the hypervisor started (contexts
+ * revoked or reassigned since included), refs_held over all contexts,
+ * refused[] the refusals counted against no context (a context number
+ * that does not exist, management commands from a guest).
+ *
+ * A context's counters (enqueues, descs, hv_ns, refused[]) start from 0
+ * when it is assigned and keep their values after a revoke until the next
+ * assignment.  hv_ns / descs is the hypervisor's time per descriptor.
  */
 struct cdna_op_stats {
 	uint16_t ctx;        /* IN  context, or CDNA_CTX_ANY */
 	uint16_t domid;      /* OUT owner, 0xffff if none */
 	uint32_t state;      /* OUT CDNA_CTX_STATE_* */
-	uint64_t enqueues;   /* OUT ENQUEUE calls */
+	uint64_t enqueues;   /* OUT ENQUEUE calls (that got past the
+			      *     context's and the arguments' checks) */
 	uint64_t descs;      /* OUT descriptors written */
 	uint32_t refs_held;  /* OUT */
 	uint32_t pad0;
 	uint32_t refused[CDNA_HV_REFUSAL_NUM]; /* OUT per reason */
-	uint32_t pad1[16 - CDNA_HV_REFUSAL_NUM];
+	uint32_t pad1[14 - CDNA_HV_REFUSAL_NUM];
+	uint64_t hv_ns;      /* OUT nanoseconds the hypervisor spent in the
+			      *     owner's ENQUEUE and QUERY calls of this
+			      *     context, refused ones included, from the
+			      *     hypercall's entry into the core to its exit
+			      *     (copying the arguments, validation, page
+			      *     references, ring writes, lazy release; not
+			      *     the wait for the hypervisor's lock).  With
+			      *     CDNA_CTX_ANY: every ENQUEUE and QUERY, by
+			      *     anyone.  Last in the structure so that it
+			      *     stays 8-byte aligned whatever
+			      *     CDNA_HV_REFUSAL_NUM is. */
 };
 
 /*

@@ -831,7 +831,7 @@ static void fast_relax(void *opaque)
 	struct hv_fake *f = (struct hv_fake *)((char *)opaque -
 					       offsetof(struct hv_fake, dom));
 
-	f->now_us += CDNA_HV_WAIT_US / 16;
+	f->now_ns += CDNA_HV_WAIT_US / 16 * 1000u;
 }
 
 /* A fresh machine for each input, as hv_fake_init makes it, but in the
@@ -860,7 +860,7 @@ static void fresh_machine(void)
 	memset(f->bar2, 0, sizeof(f->bar2));
 	memset(f->ctx_state, 0, sizeof(f->ctx_state));
 	f->never_runs = f->never_stops = 0;
-	f->now_us = 0;
+	f->now_ns = 0;
 	f->notified = 0;
 	memset(f->arg_page, 0, sizeof(f->arg_page));
 	if (dom_init(&f->dom, &f->hm, NULL))

@@ -194,10 +194,10 @@ static void p_bar2_write(void *o, uint32_t off, uint32_t val)
 	cdna_nic_bar_write(nz->nic, 2, off, val, 4);
 }
 
-static uint64_t p_now_us(void *o)
+static uint64_t p_now_ns(void *o)
 {
 	(void)o;
-	return nz->ns / 1000u;
+	return nz->ns;
 }
 
 static void nic_run(void)
@@ -468,7 +468,7 @@ static void boot(void)
 	plat.nic_attach = p_nic_attach;
 	plat.bar2_read = p_bar2_read;
 	plat.bar2_write = p_bar2_write;
-	plat.now_us = p_now_us;
+	plat.now_ns = p_now_ns;
 	plat.relax = p_relax;
 	plat.notify = p_notify;
 	nz->hv = calloc(1, cdna_hv_size());

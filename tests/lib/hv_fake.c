@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct hv_fake *fake_of(void *opaque)
 {
@@ -69,14 +70,24 @@ static void f_bar2_write(void *opaque, uint32_t off, uint32_t val)
 	}
 }
 
-static uint64_t f_now_us(void *opaque)
+static uint64_t f_now_ns(void *opaque)
 {
-	return fake_of(opaque)->now_us;
+	struct hv_fake *f = fake_of(opaque);
+	uint64_t now = f->now_ns;
+
+	if (f->real_clock) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+	f->now_ns += f->ns_per_read;
+	return now;
 }
 
 static void f_relax(void *opaque)
 {
-	fake_of(opaque)->now_us += 10;
+	fake_of(opaque)->now_ns += 10000;
 }
 
 static void f_notify(void *opaque, uint16_t domid, unsigned ctx,
@@ -106,7 +117,7 @@ int hv_fake_init(struct hv_fake *f, uint64_t pages)
 	plat.nic_attach = f_nic_attach;
 	plat.bar2_read = f_bar2_read;
 	plat.bar2_write = f_bar2_write;
-	plat.now_us = f_now_us;
+	plat.now_ns = f_now_ns;
 	plat.relax = f_relax;
 	plat.notify = f_notify;
 	f->hv = calloc(1, cdna_hv_size());

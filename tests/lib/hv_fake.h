@@ -29,7 +29,13 @@ struct hv_fake {
 	 * fw_state to RESET; a test sets RUNNING when "the firmware boots". */
 	uint32_t fw_state;
 	uint32_t nic_resets;
-	uint64_t now_us;  /* advanced by every relax */
+	uint64_t now_ns;  /* advanced by every relax (10 us) */
+	/* Added to now_ns at each read of the clock, after the read: a call
+	 * the core times (two reads) then lasts exactly this long. */
+	uint64_t ns_per_read;
+	/* The clock is the host's CLOCK_MONOTONIC instead (hv-bench: STATS
+	 * hv_ns in real time); relax still advances now_ns only. */
+	int real_clock;
 	uint32_t notified;                 /* contexts notified */
 	uint16_t notified_dom[CDNA_NUM_CTX];
 	uint64_t arg_page[TB_MAX_DOMS];    /* hv_fake_enqueue's, per domain */

@@ -281,9 +281,9 @@ static void hvp_bar2_write(void *opaque, uint32_t off, uint32_t val)
 	cdna_nic_bar_write(tb_of_dom(opaque)->nic, 2, off, val, 4);
 }
 
-static uint64_t hvp_now_us(void *opaque)
+static uint64_t hvp_now_ns(void *opaque)
 {
-	return tb_clock_us(&tb_of_dom(opaque)->clock);
+	return tb_of_dom(opaque)->clock.ns;
 }
 
 /* The hypervisor waits on the NIC: in one thread, that is running it. */
@@ -335,7 +335,7 @@ static int hv_start(struct testbed *tb)
 	plat.nic_attach = hvp_nic_attach;
 	plat.bar2_read = hvp_bar2_read;
 	plat.bar2_write = hvp_bar2_write;
-	plat.now_us = hvp_now_us;
+	plat.now_ns = hvp_now_ns;
 	plat.relax = hvp_relax;
 	plat.notify = hvp_notify;
 	tb->hv = calloc(1, cdna_hv_size());

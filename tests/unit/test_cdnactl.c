@@ -502,6 +502,87 @@ TEST(stats_json_has_refs_held_total_and_refusals_by_name)
 	CHECK_HAS(mem, "\"contexts\":[{\"ctx\":0,\"domid\":0,");
 }
 
+TEST(stats_text_shows_a_contexts_hypervisor_time_per_descriptor)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	c[0].hv.descs = 3000;
+	c[0].hv.hv_ns = 123456;
+	fmt_stats_text(f, &test_nic, &g, c, 1, true);
+	fclose(f);
+	CHECK_HAS(mem, "\n  hypervisor time: 41.2 ns per descriptor "
+		  "(0.123 ms total)\n");
+}
+
+TEST(stats_text_shows_a_dash_per_descriptor_without_descriptors)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	c[0].hv.hv_ns = 2500000;   /* QUERYs, refused calls */
+	fmt_stats_text(f, &test_nic, &g, c, 1, true);
+	fclose(f);
+	CHECK_HAS(mem, "\n  hypervisor time: - ns per descriptor "
+		  "(2.500 ms total)\n");
+}
+
+TEST(stats_text_shows_the_hypervisors_time_over_all_contexts)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY, .enqueues = 10,
+				   .descs = 1000, .hv_ns = 5000000 };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	fmt_stats_text(f, &test_nic, &g, c, 2, false);
+	fclose(f);
+	CHECK_HAS(mem, "\nhypervisor, all contexts: enqueues 10, descriptors "
+		  "1000\nhypervisor time: 5000.0 ns per descriptor "
+		  "(5.000 ms total)\n");
+	/* The unassigned context has none of its own. */
+	CHECK_HAS(mem, "  hypervisor time: - ns per descriptor "
+		  "(0.000 ms total)\n");
+}
+
+TEST(stats_text_of_one_context_leaves_the_global_time_out)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY, .descs = 1,
+				   .hv_ns = 777 };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	fmt_stats_text(f, &test_nic, &g, c, 1, true);
+	fclose(f);
+	CHECK(strstr(mem, "\nhypervisor time:") == NULL);
+	CHECK(strstr(mem, "777.0 ns") == NULL);
+}
+
+TEST(stats_json_has_the_hypervisor_time_per_context_and_in_all)
+{
+	struct cdnactl_ctx c[2];
+	struct cdna_op_stats g = { .ctx = CDNA_CTX_ANY, .enqueues = 4,
+				   .descs = 8, .hv_ns = 1000 };
+	FILE *f = mopen();
+
+	two_ctx(c);
+	c[0].hv.descs = 3000;
+	c[0].hv.hv_ns = 123456;
+	fmt_stats_json(f, &test_nic, &g, c, 2);
+	fclose(f);
+	CHECK_HAS(mem, "\"enqueues\":4,\"descs\":8,\"hv_ns\":1000,"
+		  "\"hv_ns_per_desc\":125.0}");
+	CHECK_HAS(mem, "\"descs\":3000,\"hv_ns\":123456,"
+		  "\"hv_ns_per_desc\":41.2,\"refs_held\":12,");
+	/* Context 1, no descriptors: no time per descriptor. */
+	CHECK_HAS(mem, "\"descs\":0,\"hv_ns\":0,\"hv_ns_per_desc\":null,");
+}
+
 /* ---- xenstore layout ----------------------------------------------------- */
 
 TEST(xs_paths_follow_xenbus_h)

@@ -94,6 +94,8 @@ TEST(contract_hcall_structures_have_fixed_sizes)
 	CHECK_EQ(offsetof(struct cdna_op_enqueue, bufs), 8);
 	CHECK_EQ(offsetof(struct cdna_op_assign, tx_ring), 16);
 	CHECK_EQ(sizeof(struct cdna_op_stats), 96);
+	/* Naturally aligned, wherever CDNA_HV_REFUSAL_NUM leaves pad1. */
+	CHECK_EQ(offsetof(struct cdna_op_stats, hv_ns), 88);
 	CHECK(CDNA_HV_REFUSAL_NUM <= 16);
 }
 

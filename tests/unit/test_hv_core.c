@@ -978,3 +978,151 @@ TEST(an_argument_the_caller_cannot_read_is_efault)
 	CHECK_EQ(cdna_hv_op(f.hv, &who, CDNA_OP_QUERY, f.hm.base),
 		 -CDNA_EFAULT);
 }
+
+/* ---- hypervisor time (STATS hv_ns) --------------------------------------- */
+
+#define STEP_NS 1000u   /* the fake clock's advance per read */
+
+static struct cdna_op_stats stats(uint16_t ctx)
+{
+	struct cdna_op_stats st = { .ctx = ctx };
+
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_STATS, &st), 0);
+	return st;
+}
+
+/* setup(), a page of GUEST's, and a clock that moves STEP_NS per read. */
+static uint64_t setup_timed(void)
+{
+	uint64_t page;
+
+	setup();
+	page = dom_alloc(&f.dom, GUEST, 1, TB_PG_RAM);
+	f.ns_per_read = STEP_NS;
+	return page;
+}
+
+TEST(an_enqueue_is_timed_once_however_many_descriptors_it_carries)
+{
+	struct cdna_op_enqueue op;
+	struct cdna_guest_buf b[3];
+	uint64_t page = setup_timed();
+	struct cdna_op_stats st;
+
+	for (int i = 0; i < 3; i++)
+		b[i] = buf(page + 1024u * i, 1000, 0);
+	CHECK_EQ(hv_fake_enqueue(&f, GUEST, 0, CDNA_RING_RX, b, 3, &op), 0);
+	CHECK_EQ(post1(GUEST, CDNA_RING_RX, page + 3072, 1000, 0, &op), 0);
+	st = stats(0);
+	CHECK_EQ(st.descs, 4);
+	CHECK_EQ(st.hv_ns, 2 * STEP_NS);
+}
+
+TEST(the_owners_query_is_timed_on_its_context)
+{
+	struct cdna_op_query q = { .ctx = 0 };
+
+	setup_timed();
+	CHECK_EQ(hv_fake_as(&f, GUEST, CDNA_OP_QUERY, &q), 0);
+	CHECK_EQ(stats(0).hv_ns, STEP_NS);
+	CHECK_EQ(stats(0).descs, 0);
+}
+
+TEST(the_hypercall_entry_times_a_call_once_copies_included)
+{
+	const struct cdna_hv_caller who = { .domid = GUEST };
+	struct cdna_op_query q = { .ctx = 0 };
+	uint64_t arg = setup_timed();
+
+	CHECK_EQ(dom_write(&f.dom, GUEST, arg, &q, sizeof(q)), 0);
+	CHECK_EQ(cdna_hv_op(f.hv, &who, CDNA_OP_QUERY, arg), 0);
+	CHECK_EQ(stats(0).hv_ns, STEP_NS);
+	CHECK_EQ(stats(CDNA_CTX_ANY).hv_ns, STEP_NS);
+}
+
+TEST(a_refused_enqueue_of_the_owner_is_timed)
+{
+	struct cdna_op_enqueue op;
+	uint64_t page = setup_timed();
+
+	CHECK_EQ(post1(GUEST, CDNA_RING_TX, page + 4000, 200, CDNA_DESC_EOP,
+		       &op), -CDNA_EINVAL);
+	CHECK_EQ(stats(0).hv_ns, STEP_NS);
+	CHECK_EQ(stats(0).descs, 0);
+}
+
+TEST(a_strangers_calls_count_in_the_total_not_on_the_context_named)
+{
+	struct cdna_op_enqueue op;
+	struct cdna_op_query q = { .ctx = 0 };
+	uint64_t page = setup_timed();
+
+	dom_create(&f.dom, OTHER);
+	CHECK_EQ(post1(OTHER, CDNA_RING_RX, page, 1000, 0, &op), -CDNA_EPERM);
+	CHECK_EQ(hv_fake_as(&f, OTHER, CDNA_OP_QUERY, &q), -CDNA_EPERM);
+	CHECK_EQ(stats(0).hv_ns, 0);
+	CHECK_EQ(stats(CDNA_CTX_ANY).hv_ns, 2 * STEP_NS);
+}
+
+TEST(management_commands_are_not_timed)
+{
+	struct cdna_op_assign a = { .ctx = 1, .domid = OTHER,
+				    .mac = { 2, 0, 0, 0, 0, 7 } };
+	struct cdna_op_revoke r = { .ctx = 1 };
+
+	setup_timed();
+	dom_create(&f.dom, OTHER);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_ASSIGN, &a), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &r), 0);
+	CHECK_EQ(stats(CDNA_CTX_ANY).hv_ns, 0);
+}
+
+TEST(stats_of_any_totals_time_and_descriptors_over_every_context)
+{
+	struct cdna_op_enqueue op;
+	struct cdna_guest_buf b[2];
+	uint64_t page = setup_timed(), other_page;
+	struct cdna_op_stats all;
+
+	CHECK_EQ(hv_fake_guest(&f, OTHER, 1), 1);
+	other_page = dom_alloc(&f.dom, OTHER, 1, TB_PG_RAM);
+	CHECK_EQ(post1(GUEST, CDNA_RING_RX, page, 1000, 0, &op), 0);
+	b[0] = buf(other_page, 1000, 0);
+	b[1] = buf(other_page + 2048, 1000, 0);
+	f.ns_per_read = 3 * STEP_NS;
+	CHECK_EQ(hv_fake_enqueue(&f, OTHER, 1, CDNA_RING_RX, b, 2, &op), 0);
+	CHECK_EQ(stats(0).hv_ns, STEP_NS);
+	CHECK_EQ(stats(1).hv_ns, 3 * STEP_NS);
+	all = stats(CDNA_CTX_ANY);
+	CHECK_EQ(all.hv_ns, 4 * STEP_NS);
+	CHECK_EQ(all.descs, 3);
+	CHECK_EQ(all.enqueues, 2);
+	CHECK_EQ(all.domid, CDNA_DOMID_NONE);
+}
+
+TEST(a_revoked_context_keeps_its_time_until_it_is_reassigned)
+{
+	struct cdna_op_enqueue op;
+	struct cdna_op_revoke r = { .ctx = 0 };
+	uint64_t page = setup_timed();
+
+	CHECK_EQ(post1(GUEST, CDNA_RING_RX, page, 1000, 0, &op), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REVOKE, &r), 0);
+	CHECK_EQ(stats(0).hv_ns, STEP_NS);
+	CHECK_EQ(stats(0).descs, 1);
+}
+
+TEST(a_reassigned_context_starts_its_time_from_zero_as_its_descriptors)
+{
+	struct cdna_op_enqueue op;
+	struct cdna_op_assign a;
+	uint64_t page = setup_timed();
+
+	CHECK_EQ(post1(GUEST, CDNA_RING_RX, page, 1000, 0, &op), 0);
+	CHECK_EQ(reassign_after_revoke(GUEST, 0, &a), 0);
+	CHECK_EQ(stats(0).hv_ns, 0);
+	CHECK_EQ(stats(0).descs, 0);
+	/* The totals keep what the last assignment did. */
+	CHECK_EQ(stats(CDNA_CTX_ANY).hv_ns, STEP_NS);
+	CHECK_EQ(stats(CDNA_CTX_ANY).descs, 1);
+}
