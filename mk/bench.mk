@@ -16,3 +16,11 @@ bench-firmware: deps $(FW_BENCH) $(FW_IMG)
 .PHONY: bench-testbed
 bench-testbed: deps $(CDNA_TESTBED) $(FW_IMG)
 	@tests/bench/bench-testbed.sh $(CDNA_TESTBED) $(FW_ELF)
+
+# CDNA against native Linux and netfront/netback, 1 to 32 guests, in QEMU:
+# the table with ratios, CSV and plots (tests/system/bench-scale.sh).
+# QUICK=1: N = 1 and 8 only.
+QUICK ?= 0
+.PHONY: bench
+bench: deps firmware cdnactl driver platform
+	BENCH_QUICK=$(QUICK) tests/system/bench-scale.sh

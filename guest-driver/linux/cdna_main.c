@@ -38,6 +38,11 @@ module_param(dom0_context, bool, 0444);
 MODULE_PARM_DESC(dom0_context,
 		 "dom0 under Xen with CDNA: take a context for dom0 (the bridge's uplink); 0 leaves every context to the guests (default 1)");
 
+static bool dom0_native;
+module_param(dom0_native, bool, 0444);
+MODULE_PARM_DESC(dom0_native,
+		 "dom0 under Xen with CDNA: do not register the NIC with Xen, drive it in native mode like any NIC (the netfront/netback baseline's uplink; no context for guests) (default 0)");
+
 static const char * const cdna_fw_state_names[] = {
 	[CDNA_FW_STATE_RESET] = "RESET",
 	[CDNA_FW_STATE_BOOTING] = "BOOTING",
@@ -419,7 +424,13 @@ static int cdna_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_release;
 	}
 
-	if (xen_initial_domain()) {
+	if (xen_initial_domain() && dom0_native) {
+		/* What Xen's software path looks like on a conventional NIC:
+		 * dom0 owns the device and every descriptor it posts goes
+		 * straight to the NIC, no hypercall.
+		 */
+		dev_info(dev, "dom0_native=1: native mode, the NIC is not registered with Xen\n");
+	} else if (xen_initial_domain()) {
 		err = cdna_xen_register(ad);
 		if (!err) {
 			ad->xen = true;

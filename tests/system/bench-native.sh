@@ -29,6 +29,7 @@ set -euo pipefail
 . "$(dirname "$0")/orchestrator.sh"
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
+. "$(dirname "$0")/bench-lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-native.sh: needs root (network namespace, tap device)" >&2; exit 1; }
 BENCH_SECONDS=${BENCH_SECONDS:-10}
@@ -119,21 +120,6 @@ bench_boot() {
     fi
     guest 10 "ethtool -k eth0" >"$RUN/${p}ethtool-k.out" 2>&1 || true
     prog "$nic: guest up, driver $(guest 10 "ethtool -i eth0 | sed -n 's/^driver: //p'"), eth0 pings the far end"
-}
-
-# CPU ticks (utime + stime) and context switches (each a sleep or a
-# preemption) of each thread of QEMU, "NAME TICKS SWITCHES" lines, the threads
-# of one name added up (the vCPU's "CPU 0/TCG" or "ALL CPUs/TCG", the main
-# loop "qemu-system-x86", cdna's "cdna-nic", worker threads).
-qemu_threads() {
-    local t
-    for t in /proc/"$QEMU_PID"/task/*; do
-        [ -r "$t/stat" ] || continue
-        # comm may hold spaces: fields after the ')' are fixed.
-        awk -v name="$(cat "$t/comm" 2>/dev/null)" \
-            -v cs="$(awk '/ctxt_switches/ { n += $2 } END { print n + 0 }' "$t/status" 2>/dev/null)" \
-            '{ sub(/^.*\) /, ""); print name "\t" $12 + $13 "\t" cs }' "$t/stat"
-    done | awk -F'\t' '{ s[$1] += $2; c[$1] += $3 } END { for (n in s) print n "\t" s[n] "\t" c[n] }' | sort
 }
 
 # cpu_use BEFORE AFTER SECONDS: "name NN% (N k switches/s)" for each thread

@@ -37,7 +37,8 @@ CDNA_FLASH="${CDNA_FLASH:-$REPO_DIR/build/firmware/cdna-flash.bin}"
 # (a context of the NIC, assigned by cdnactl) or vif (netfront/netback).
 CDNA_DOMU_NETS="${CDNA_DOMU_NETS:-vif}"
 # Whether dom0's cdna.ko takes a context (the bridge's uplink) under Xen with
-# CDNA; 0 leaves all of them to the guests (32 CDNA guests).
+# CDNA; 0 leaves all of them to the guests (32 CDNA guests); native: dom0
+# drives the NIC itself, not registered with Xen (the netback baseline).
 CDNA_DOM0_CONTEXT="${CDNA_DOM0_CONTEXT:-1}"
 # A pcap of the wire (empty: none) and how much of each frame it keeps.
 CDNA_PCAP="${CDNA_PCAP:-}"
