@@ -133,6 +133,7 @@ build_images() {
     small_root "$root" "$domu" iperf3 ip ethtool xenstore-read xenstore-write xenstore-rm \
         xenstore-ls xenstore-watch
     install -m 0755 "$IMGSRC/domu-init" "$domu/init"
+    install -m 0755 "$IMGSRC/kprofile" "$domu/usr/bin/kprofile"
     rm -f "$domu/sbin/poweroff"
     install -m 0755 "$IMGSRC/domu-poweroff" "$domu/sbin/poweroff"
     copy_modules "$kdir" "$kver" "$IMGSRC/domu-modules.txt" "$domu"
@@ -144,6 +145,7 @@ build_images() {
     native="$work/native"
     small_root "$root" "$native" iperf3 ip ethtool
     install -m 0755 "$IMGSRC/native-init" "$native/init"
+    install -m 0755 "$IMGSRC/kprofile" "$native/usr/bin/kprofile"
     copy_modules "$kdir" "$kver" "$IMGSRC/native-modules.txt" "$native"
     echo "native" >"$native/etc/hostname"
 
@@ -161,6 +163,7 @@ build_images() {
     install -m 0644 "$IMGSRC/dom0-profile" "$root/root/.profile"
     install -m 0755 "$IMGSRC/vif-cdna" "$root/etc/xen/scripts/vif-cdna"
     install -m 0755 "$IMGSRC/cdna-domus" "$root/usr/local/sbin/cdna-domus"
+    install -m 0755 "$IMGSRC/kprofile" "$root/usr/local/sbin/kprofile"
     echo dom0 >"$root/etc/hostname"
     mkdir -p "$root/var/lib/cdna/domu"
     cp "$work/vmlinux" "$root/var/lib/cdna/domu/vmlinux"

@@ -31,7 +31,7 @@ MODULE_PARM_DESC(contexts,
 static unsigned int int_mod_us = 20;
 module_param(int_mod_us, uint, 0444);
 MODULE_PARM_DESC(int_mod_us,
-		 "least microseconds between two NIC interrupts (default 20)");
+		 "least microseconds between two NIC interrupts, in native mode and (dom0, REGISTER_NIC) for Xen (default 20)");
 
 static bool dom0_context = true;
 module_param(dom0_context, bool, 0444);
@@ -243,6 +243,8 @@ static int cdna_xen_register(struct cdna_adapter *ad)
 		.sbdf = pci_domain_nr(pdev->bus) << 16 |
 			pdev->bus->number << 8 | pdev->devfn,
 		.irq = 0,	/* Xen enables the MSI itself */
+		/* Coalescing as in native mode: Xen programs it. */
+		.int_mod_us = min_t(unsigned int, int_mod_us, CDNA_INT_MOD_US_MAX),
 	};
 	long rc = cdna_hcall(CDNA_OP_REGISTER_NIC, &op);
 

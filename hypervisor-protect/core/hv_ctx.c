@@ -59,11 +59,14 @@ static int wait_state(struct cdna_hv *hv, unsigned c, int want_running,
 	return 0;
 }
 
-/* Point the NIC at the (emptied) interrupt vector: at registration and
- * after a NIC reset, which forgets it. */
+/* Point the NIC at the (emptied) interrupt vector, with dom0's interrupt
+ * coalescing: at registration and after a NIC reset, which forgets both. */
 void hv_intvec_arm(struct cdna_hv *hv)
 {
 	memset(hv->intvec, 0, CDNA_PAGE_SIZE);
+	/* Under TCG or not, each physical interrupt costs Xen's handler, a
+	 * vector walk and one event per owner: coalescing bounds that. */
+	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INT_MOD_US, hv->int_mod_us);
 	/* The NIC appends context masks here; HI arms it (regs.h). */
 	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_LO, (uint32_t)hv->intvec_maddr);
 	hv_bar2_wr(hv, CDNA_BAR2_HV + HV_INTVEC_HI,
@@ -78,7 +81,8 @@ long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op)
 
 	if (hv->nic_registered)
 		return -CDNA_EBUSY;
-	if (op->pad0 || op->bar0 % CDNA_PAGE_SIZE || op->bar2 % CDNA_PAGE_SIZE)
+	if (op->int_mod_us > CDNA_INT_MOD_US_MAX ||
+	    op->bar0 % CDNA_PAGE_SIZE || op->bar2 % CDNA_PAGE_SIZE)
 		return -CDNA_EINVAL;
 	if (hv->plat.nic_attach(hv->plat.opaque, op->bar0, op->bar2))
 		return -CDNA_ENODEV;
@@ -93,6 +97,7 @@ long hv_register_nic(struct cdna_hv *hv, struct cdna_op_register_nic *op)
 		if (!hv->intvec)
 			return -CDNA_ENOSPC;
 	}
+	hv->int_mod_us = op->int_mod_us;
 	hv_intvec_arm(hv);
 	hv->bar0 = op->bar0;
 	hv->num_ctx = n;

@@ -65,6 +65,7 @@ struct hv_ctx {
 struct cdna_hv {
 	struct cdna_hv_platform plat;
 	int nic_registered;
+	uint32_t int_mod_us;	/* REGISTER_NIC's, programmed at every arm */
 	uint64_t bar0;
 	uint32_t num_ctx;
 	uint8_t *intvec;          /* struct cdna_intvec (hypervisor page) */

@@ -140,8 +140,16 @@ struct cdna_op_register_nic {
 	uint32_t irq;        /* IN 0: the hypervisor enables the device's
 			      *    MSI itself (Xen); else a GSI */
 	uint32_t num_ctx;    /* OUT contexts the NIC has */
-	uint32_t pad0;
+	uint32_t int_mod_us; /* IN  least microseconds between two physical
+			      *    interrupts of the NIC (HV_INT_MOD_US,
+			      *    coalescing), kept across NIC resets; 0:
+			      *    every delivery interrupts at once; above
+			      *    CDNA_INT_MOD_US_MAX: -CDNA_EINVAL */
 };
+
+/* The longest interrupt coalescing REGISTER_NIC accepts (10 ms): beyond
+ * it a guest's completions wait longer than its watchdog. */
+#define CDNA_INT_MOD_US_MAX 10000u
 
 /*
  * CDNA_OP_ASSIGN: the hypervisor allocates and pins the context's TX ring,

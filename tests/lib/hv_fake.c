@@ -102,9 +102,22 @@ static void f_notify(void *opaque, uint16_t domid, unsigned ctx,
 
 int hv_fake_init(struct hv_fake *f, uint64_t pages)
 {
-	struct cdna_hv_platform plat;
+	return hv_fake_init_unregistered(f, pages) ||
+	       hv_fake_register(f, 0) ? -1 : 0;
+}
+
+long hv_fake_register(struct hv_fake *f, uint32_t int_mod_us)
+{
 	struct cdna_op_register_nic reg = { .bar0 = TB_BAR0_BASE,
-					    .bar2 = TB_BAR2_BASE };
+					    .bar2 = TB_BAR2_BASE,
+					    .int_mod_us = int_mod_us };
+
+	return hv_fake_dom0(f, CDNA_OP_REGISTER_NIC, &reg);
+}
+
+int hv_fake_init_unregistered(struct hv_fake *f, uint64_t pages)
+{
+	struct cdna_hv_platform plat;
 
 	memset(f, 0, sizeof(*f));
 	f->num_ctx = CDNA_NUM_CTX;
@@ -124,7 +137,7 @@ int hv_fake_init(struct hv_fake *f, uint64_t pages)
 	if (!f->hv)
 		return -1;
 	cdna_hv_init(f->hv, &plat);
-	return hv_fake_dom0(f, CDNA_OP_REGISTER_NIC, &reg) ? -1 : 0;
+	return 0;
 }
 
 void hv_fake_fini(struct hv_fake *f)

@@ -43,6 +43,10 @@ struct hv_fake {
 
 /* host memory of pages pages, dom0 alive, the NIC registered: 0 or -1. */
 int hv_fake_init(struct hv_fake *f, uint64_t pages);
+/* The same without REGISTER_NIC, which hv_fake_register then issues as
+ * dom0 (TB_BAR0_BASE, TB_BAR2_BASE and the coalescing given). */
+int hv_fake_init_unregistered(struct hv_fake *f, uint64_t pages);
+long hv_fake_register(struct hv_fake *f, uint32_t int_mod_us);
 void hv_fake_fini(struct hv_fake *f);
 
 /* Calls as dom0 (privileged) or as domain domid, structure in hypervisor

@@ -69,6 +69,11 @@ export CDNA_RUN_BASE=${BENCH_RUN_BASE:-$(cd "$(dirname "$0")/../.." && pwd)/buil
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
 . "$(dirname "$0")/bench-lib.sh"
+# Every kernel keeps a timer-tick profile of itself (kprofile): a counter
+# per 32 bytes of kernel text, about 2 MB, one increment per tick.
+CDNA_DOM0_ARGS+=" profile=5"
+CDNA_DOMU_ARGS+=" profile=5"
+NATIVE_ARGS+=" profile=5"
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-scale.sh: needs root (network namespace, tap device)" >&2; exit 1; }
 T_BENCH=$(now)
@@ -214,10 +219,29 @@ if "descs" in g and "hv_ns" in g:
     print(g["descs"], g["hv_ns"])' 2>/dev/null || true
 }
 
+# The kernels' own profiles (kprofile, boot argument profile=5) during the
+# TCP tests at the first N: the first guest's kernel, and dom0's where dom0
+# is on the data path (netback).  Resetting and reading happen outside the
+# measured window.
+PROFILE_TESTS=${BENCH_PROFILE_TESTS:-tcp_tx tcp_rx}
+profiled() { [ "$N" = "${BENCH_NS%% *}" ] && [[ " $PROFILE_TESTS " == *" $1 "* ]]; }
+profile_kernels() {   # profile_kernels reset|top TEST
+    local what=$1 f="$RUN/profile-$CONFIG-N$N-$2"
+    if [ "$CONFIG" = native ]; then
+        guest 120 "kprofile $what 25" >"$f-native.txt" 2>&1 || true
+    else
+        domu_exec 1 120 "kprofile $what 25" >"$f-domu1.txt" 2>&1 || true
+        [ "$CONFIG" = netback ] && { dom0 120 "kprofile $what 25" >"$f-dom0.txt" 2>&1 || true; }
+    fi
+    [ "$what" = top ] || rm -f "$f"-*.txt
+    return 0
+}
+
 # run_test TEST: one test with all N guests (or N flows of the native OS).
 run_test() {
     local test=$1 cmd out before after rc=0 margin skew
     cmd=$(test_cmd "$test")
+    profiled "$test" && profile_kernels reset "$test"
     prog "$CONFIG N=$N: $test"
     before=$(qemu_threads)
     if [ "$CONFIG" = native ]; then
@@ -230,15 +254,20 @@ sleep $((BENCH_SECONDS - 1)); echo uptime \$(cut -d\" \" -f1 /proc/uptime) >/tmp
 wait; i=1; while [ \$i -le $N ]; do echo @@BENCH-BEGIN \$i; cat /tmp/bench-\$i; echo @@BENCH-END \$i; i=\$((i + 1)); done; \
 for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-END \$f; done") || rc=$?
     else
-        # Time for dom0 to hand the command to every guest before they start.
-        margin=$((3 + N / 3))
-        out=$(dom0 $((margin + BENCH_SECONDS + 90)) \
-            "cdna-domus bench $N +$margin $((BENCH_SECONDS + 1)) $((margin + BENCH_SECONDS + 60)) \"$cmd\"") || rc=$?
+        # Time for every guest to take its command (one xenstore write
+        # for all) before the common start.
+        margin=$((2 + N / 8))
+        out=$(dom0 $((margin + BENCH_SECONDS + 30 + 3 * N)) \
+            "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $((margin + BENCH_SECONDS + 20 + 2 * N)) \"$cmd\"") || rc=$?
         # How late the last guest started (its command arrived after the second).
         skew=$(awk '$1 == "BENCH-START" { if (!c++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { if (c) print hi - lo }' <<<"$out")
         [ -n "$skew" ] && raw "$test.start_spread_s" "$skew"
     fi
     after=$(qemu_threads)
+    if profiled "$test"; then
+        profile_kernels top "$test"
+        prog "$CONFIG N=$N: $test: kernel profile in $RUN/profile-$CONFIG-N$N-$test-*.txt"
+    fi
     printf '== %s N=%s %s (rc %s)\n%s\n' "$CONFIG" "$N" "$test" "$rc" "$out" >>"$RUN/bench-output.log"
     record "$test" "$out"
     [ "$test" = rtt ] || cpu_record "$test" "$out"
@@ -323,7 +352,11 @@ bench_xen() {
         # Where the time went, for the diagnosis: the first guest's driver
         # counters (interrupts, watchdog, ring full) and the hypervisor's.
         domu_exec 1 20 "ethtool -S eth0; cat /proc/interrupts" >"$RUN/$CONFIG-N$N-domu1-stats.txt" 2>&1 || true
-        [ "$CONFIG" = cdna ] && { dom0 60 "cdnactl stats" >"$RUN/$CONFIG-N$N-cdnactl-stats.txt" 2>&1 || true; }
+        if [ "$CONFIG" = cdna ]; then
+            dom0 60 "cdnactl stats" >"$RUN/$CONFIG-N$N-cdnactl-stats.txt" 2>&1 || true
+        else
+            dom0 60 "ethtool -S eth0; ip -s link; cat /proc/interrupts" >"$RUN/$CONFIG-N$N-dom0-stats.txt" 2>&1 || true
+        fi
     done
     # No clean shutdown: nothing here needs one, and 32 guests take minutes.
     stop_qemu

@@ -65,6 +65,43 @@ TEST(register_nic_twice_is_busy)
 	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_REGISTER_NIC, &reg), -CDNA_EBUSY);
 }
 
+static uint32_t nic_int_mod_us(void)
+{
+	return f.bar2[(CDNA_BAR2_HV + HV_INT_MOD_US) / 4];
+}
+
+TEST(register_nic_programs_dom0s_interrupt_coalescing)
+{
+	hv_fake_fini(&f);
+	CHECK_EQ(hv_fake_init_unregistered(&f, PAGES), 0);
+	CHECK_EQ(hv_fake_register(&f, 20), 0);
+	CHECK_EQ(nic_int_mod_us(), 20);
+}
+
+TEST(register_nic_refuses_coalescing_beyond_the_maximum)
+{
+	hv_fake_fini(&f);
+	CHECK_EQ(hv_fake_init_unregistered(&f, PAGES), 0);
+	CHECK_EQ(hv_fake_register(&f, CDNA_INT_MOD_US_MAX + 1), -CDNA_EINVAL);
+	CHECK_EQ(hv_fake_register(&f, CDNA_INT_MOD_US_MAX), 0);
+	CHECK_EQ(nic_int_mod_us(), CDNA_INT_MOD_US_MAX);
+}
+
+TEST(nic_reset_programs_the_coalescing_again)
+{
+	struct cdna_op_nic_reset r = { .phase = CDNA_NIC_RESET_BEGIN };
+
+	hv_fake_fini(&f);
+	CHECK_EQ(hv_fake_init_unregistered(&f, PAGES), 0);
+	CHECK_EQ(hv_fake_register(&f, 50), 0);
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_NIC_RESET, &r), 0);
+	f.bar2[(CDNA_BAR2_HV + HV_INT_MOD_US) / 4] = 0; /* the reset forgot it */
+	f.fw_state = CDNA_FW_STATE_RUNNING;
+	r.phase = CDNA_NIC_RESET_END;
+	CHECK_EQ(hv_fake_dom0(&f, CDNA_OP_NIC_RESET, &r), 0);
+	CHECK_EQ(nic_int_mod_us(), 50);
+}
+
 TEST(management_by_a_guest_is_refused_and_counted)
 {
 	struct cdna_op_assign a = { .ctx = 1, .domid = GUEST,
