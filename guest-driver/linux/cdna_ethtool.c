@@ -27,6 +27,7 @@ static const struct cdna_drv_stat cdna_drv_stats[] = {
 	CDNA_DRV_STAT(tx_dropped),
 	CDNA_DRV_STAT(tx_busy),
 	CDNA_DRV_STAT(tx_wakes),
+	CDNA_DRV_STAT(tx_deferred),
 	CDNA_DRV_STAT(rx_errors),
 	CDNA_DRV_STAT(rx_length_errors),
 	CDNA_DRV_STAT(rx_not_done),

@@ -53,6 +53,7 @@ void cdna_queue_get_stats(struct cdna_queue *q, struct cdna_queue_stats *s)
 		s->tx_dropped = src->tx_dropped;
 		s->tx_busy = src->tx_busy;
 		s->tx_wakes = src->tx_wakes;
+		s->tx_deferred = src->tx_deferred;
 		s->rx_errors = src->rx_errors;
 		s->rx_length_errors = src->rx_length_errors;
 		s->rx_not_done = src->rx_not_done;
@@ -348,6 +349,38 @@ static void cdna_tx_flush(struct cdna_queue *q)
 		writel(q->tx_prod, q->regs + CTX_TX_PROD);
 }
 
+/*
+ * Whether the end of a burst may leave its frames for later: while the NIC
+ * still has frames of ours to send, its completion is sure to interrupt
+ * (the NIC holds the bit while IRQ_ENABLE is clear), and the poll that
+ * follows posts what gathered meanwhile (cdna_tx_post_deferred).  A sender
+ * of one datagram per sendmsg otherwise pays a doorbell, and in PV mode an
+ * ENQUEUE hypercall, for every frame.  An idle NIC is never kept waiting.
+ */
+static bool cdna_tx_may_defer(struct cdna_queue *q)
+{
+	u32 cons = le32_to_cpu(READ_ONCE(q->status->tx_cons));
+
+	return q->tx_batch_frames < CDNA_TX_DEFER_FRAMES &&
+	       cons != q->tx_prod &&
+	       cons - q->tx_clean <= q->tx_prod - q->tx_clean;
+}
+
+/* The completion poll's side: post what xmit left waiting. */
+static void cdna_tx_post_deferred(struct cdna_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->ndev, 0);
+
+	if (!READ_ONCE(q->tx_batch_frames))
+		return;
+	/* An xmit holding the lock decides again for itself. */
+	if (!__netif_tx_trylock(txq))
+		return;
+	if (q->tx_batch_frames)
+		cdna_tx_flush(q);
+	__netif_tx_unlock(txq);
+}
+
 /**
  * cdna_queue_xmit - send one frame (ndo_start_xmit's work)
  * @q: the context's queue
@@ -355,7 +388,8 @@ static void cdna_tx_flush(struct cdna_queue *q)
  *
  * Called with the TX queue's xmit lock held: tx_prod and tx_batch are ours
  * alone.  Frames gather in tx_batch while the stack has more to send
- * (xmit_more); the last of a burst posts them all and rings the doorbell.
+ * (xmit_more); the last of a burst posts them all and rings the doorbell,
+ * unless the NIC is still busy with earlier ones (cdna_tx_may_defer).
  */
 netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 {
@@ -415,8 +449,14 @@ netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 	}
 
 	/* A stopped queue gets no next frame to end the burst: post now. */
-	if (!netdev_xmit_more() || netif_xmit_stopped(txq))
+	if (netif_xmit_stopped(txq))
 		cdna_tx_flush(q);
+	else if (!netdev_xmit_more()) {
+		if (cdna_tx_may_defer(q))
+			cdna_stat_inc(q, &q->stats.tx_deferred);
+		else
+			cdna_tx_flush(q);
+	}
 	return NETDEV_TX_OK;
 
 drop:
@@ -615,6 +655,7 @@ static int cdna_queue_poll(struct napi_struct *napi, int budget)
 		return 0;
 	}
 	cdna_tx_clean(q, budget);
+	cdna_tx_post_deferred(q);
 	done = cdna_rx(q, budget);
 	if (done)
 		cdna_queue_fill_rx(q);

@@ -37,6 +37,12 @@
 /* Wake a stopped TX queue once this many slots are free again. */
 #define CDNA_TX_WAKE_THRESH	(2 * CDNA_MAX_FRAGS)
 
+/*
+ * At most this many frames wait for the NIC's completion to be posted
+ * together (cdna_tx_may_defer).
+ */
+#define CDNA_TX_DEFER_FRAMES	16u
+
 struct cdna_queue;
 
 /**
@@ -78,6 +84,7 @@ struct cdna_queue_stats {
 	u64 tx_dropped;		/* frames not sendable (size, DMA map) */
 	u64 tx_busy;		/* xmit found the ring full */
 	u64 tx_wakes;		/* queue restarted by completions */
+	u64 tx_deferred;	/* bursts left for the completion poll to post */
 	u64 rx_errors;		/* RX slots the NIC handed back with ERR */
 	u64 rx_length_errors;	/* write-back length out of range */
 	u64 rx_not_done;	/* consumed slot without DONE */
