@@ -449,9 +449,9 @@ netdev_tx_t cdna_queue_xmit(struct cdna_queue *q, struct sk_buff *skb)
 	}
 
 	/* A stopped queue gets no next frame to end the burst: post now. */
-	if (netif_xmit_stopped(txq))
+	if (netif_xmit_stopped(txq)) {
 		cdna_tx_flush(q);
-	else if (!netdev_xmit_more()) {
+	} else if (!netdev_xmit_more()) {
 		if (cdna_tx_may_defer(q))
 			cdna_stat_inc(q, &q->stats.tx_deferred);
 		else
