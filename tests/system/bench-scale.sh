@@ -32,6 +32,9 @@
 # the end; native: /proc/stat), the host CPU of QEMU's threads (TCG vCPUs,
 # the NIC's ISS thread, the main loop), and for CDNA the hypervisor's own
 # time per descriptor (cdnactl stats: the time inside ENQUEUE and QUERY).
+# During the TCP tests at N = 1 and 8, each kernel on the path profiles
+# itself (profile=5, platform/images/kprofile): profile-CONFIG-NN-TEST-
+# KERNEL.txt names its busiest functions (tests/bench/kprofile-syms.py).
 #
 # Output: progress on stderr; the raw figures (bench.raw), then
 # tests/bench/bench-report.py's table (stdout, with the ratios CDNA/native
@@ -39,7 +42,8 @@
 # directory printed at the start and the end.
 # Options (environment): BENCH_QUICK=1 (N = 1 and 8), BENCH_NS, BENCH_CONFIGS
 # (default "native cdna netback"), BENCH_SECONDS (each test, default 6),
-# BENCH_TESTS, BENCH_UDP_RX_MBPS (default 1000), CDNA_TCG (default
+# BENCH_TESTS, BENCH_UDP_RX_MBPS (default 1000), BENCH_PROFILE_NS (default
+# "1 8"), BENCH_PROFILE_TESTS (default "tcp_tx tcp_rx"), CDNA_TCG (default
 # tcg,thread=single), CDNA_DOMU_MEM (default 128), BENCH_RUN_BASE (default
 # build/bench).
 set -euo pipefail
@@ -220,20 +224,29 @@ if "descs" in g and "hv_ns" in g:
 }
 
 # The kernels' own profiles (kprofile, boot argument profile=5) during the
-# TCP tests at the first N: the first guest's kernel, and dom0's where dom0
+# TCP tests at N = 1 and 8: the first guest's kernel, and dom0's where dom0
 # is on the data path (netback).  Resetting and reading happen outside the
 # measured window.
 PROFILE_TESTS=${BENCH_PROFILE_TESTS:-tcp_tx tcp_rx}
-profiled() { [ "$N" = "${BENCH_NS%% *}" ] && [[ " $PROFILE_TESTS " == *" $1 "* ]]; }
+PROFILE_NS=${BENCH_PROFILE_NS:-1 8}
+profiled() { [[ " $PROFILE_NS " == *" $N "* && " $PROFILE_TESTS " == *" $1 "* ]]; }
 profile_kernels() {   # profile_kernels reset|top TEST
-    local what=$1 f="$RUN/profile-$CONFIG-N$N-$2"
+    local what=$1 f="$RUN/profile-$CONFIG-N$N-$2" k
     if [ "$CONFIG" = native ]; then
-        guest 120 "kprofile $what 25" >"$f-native.txt" 2>&1 || true
+        guest 120 "kprofile $what 120" >"$f-native.raw" 2>&1 || true
     else
-        domu_exec 1 120 "kprofile $what 25" >"$f-domu1.txt" 2>&1 || true
-        [ "$CONFIG" = netback ] && { dom0 120 "kprofile $what 25" >"$f-dom0.txt" 2>&1 || true; }
+        domu_exec 1 120 "kprofile $what 120" >"$f-domu1.raw" 2>&1 || true
+        [ "$CONFIG" = netback ] && { dom0 120 "kprofile $what 120" >"$f-dom0.raw" 2>&1 || true; }
     fi
-    [ "$what" = top ] || rm -f "$f"-*.txt
+    if [ "$what" != top ]; then
+        rm -f "$f"-*.raw
+        return 0
+    fi
+    # Function names from the kernel's System.map (the images' cache).
+    for k in "$f"-*.raw; do
+        python3 "$REPO_DIR/tests/bench/kprofile-syms.py" "$k" "$(images_dir)/System.map" 25 \
+            >"${k%.raw}.txt" 2>&1 || true
+    done
     return 0
 }
 
@@ -266,7 +279,8 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
     after=$(qemu_threads)
     if profiled "$test"; then
         profile_kernels top "$test"
-        prog "$CONFIG N=$N: $test: kernel profile in $RUN/profile-$CONFIG-N$N-$test-*.txt"
+        prog "$CONFIG N=$N: $test: kernel profile: $(for k in "$RUN/profile-$CONFIG-N$N-$test"-*.txt; do
+            printf '%s: %s; ' "$(basename "${k%.txt}" | sed 's/.*-//')" "$(sed -n 2,4p "$k" | awk '{ printf "%s %s, ", $3, $2 }')"; done)"
     fi
     printf '== %s N=%s %s (rc %s)\n%s\n' "$CONFIG" "$N" "$test" "$rc" "$out" >>"$RUN/bench-output.log"
     record "$test" "$out"
