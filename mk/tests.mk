@@ -16,7 +16,7 @@ SYSTEM_TESTS := tests/system/check.sh tests/system/cdna-hcall-smoke.sh \
 include mk/fuzzdev.mk
 # The benchmark report (tests/bench/bench-report.py): pure Python, fast tier.
 SCRIPT_TESTS += tests/bench/test_bench_report.sh
-# The kernels' own profiles in make bench (platform/images/kprofile, tests/bench/kprofile-syms.py).
+# The kernels' own profiles in make bench (platform/images/kprofile).
 SCRIPT_TESTS += tests/bench/test_kprofile.sh
 
 .PHONY: check check-fast check-unit check-qemu

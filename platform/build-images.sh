@@ -173,8 +173,6 @@ build_images() {
     local tmp="$out.tmp.$$"
     rm -rf "$tmp"; mkdir -p "$tmp"
     cp "$work/vmlinux" "$tmp/dom0-vmlinux"
-    # Function names for the kernels' own profiles (kprofile, make bench).
-    cp "$kdir/boot/System.map-$kver" "$tmp/System.map"
     (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) >"$tmp/dom0-initrd.cpio"
     (cd "$native" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) \
         >"$tmp/native-initrd.cpio"

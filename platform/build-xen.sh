@@ -37,6 +37,10 @@ build_xen() {
     apply_series "$REPO_DIR/hypervisor-protect/xen/patches" "$work" "$log"
     install_cdna "$work"
     cp "$work/debian/xen-kconfig" "$work/xen/.config"
+    # Xen's software performance counters (hypercalls by number, interrupts,
+    # context switches: `xenperf`, which make bench reads); EXPERT shows the
+    # option, olddefconfig keeps every other default.
+    printf 'CONFIG_EXPERT=y\nCONFIG_PERF_COUNTERS=y\n' >>"$work/xen/.config"
     # Keep the make command line identical between the two calls (and between
     # builds): Xen rebuilds most objects when its command line changes.
     local mk=(make -C "$work/xen" XEN_TARGET_ARCH=x86_64)

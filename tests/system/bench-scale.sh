@@ -34,7 +34,8 @@
 # time per descriptor (cdnactl stats: the time inside ENQUEUE and QUERY).
 # During the TCP tests at N = 1 and 8, each kernel on the path profiles
 # itself (profile=5, platform/images/kprofile): profile-CONFIG-NN-TEST-
-# KERNEL.txt names its busiest functions (tests/bench/kprofile-syms.py).
+# KERNEL.txt names its busiest functions, and xenperf-CONFIG-NN-TEST.txt
+# holds Xen's counters that moved (hypercalls by name, interrupts, ...).
 #
 # Output: progress on stderr; the raw figures (bench.raw), then
 # tests/bench/bench-report.py's table (stdout, with the ratios CDNA/native
@@ -231,22 +232,23 @@ PROFILE_TESTS=${BENCH_PROFILE_TESTS:-tcp_tx tcp_rx}
 PROFILE_NS=${BENCH_PROFILE_NS:-1 8}
 profiled() { [[ " $PROFILE_NS " == *" $N "* && " $PROFILE_TESTS " == *" $1 "* ]]; }
 profile_kernels() {   # profile_kernels reset|top TEST
-    local what=$1 f="$RUN/profile-$CONFIG-N$N-$2" k
+    local what=$1 test=$2
+    # profile_out KERNEL: where kprofile's answer goes (reset: nowhere).
+    profile_out() { [ "$what" = top ] && echo "$RUN/profile-$CONFIG-N$N-$test-$1.txt" || echo /dev/null; }
     if [ "$CONFIG" = native ]; then
-        guest 120 "kprofile $what 120" >"$f-native.raw" 2>&1 || true
-    else
-        domu_exec 1 120 "kprofile $what 120" >"$f-domu1.raw" 2>&1 || true
-        [ "$CONFIG" = netback ] && { dom0 120 "kprofile $what 120" >"$f-dom0.raw" 2>&1 || true; }
-    fi
-    if [ "$what" != top ]; then
-        rm -f "$f"-*.raw
+        guest 180 "kprofile $what 25" >"$(profile_out native)" 2>&1 || true
         return 0
     fi
-    # Function names from the kernel's System.map (the images' cache).
-    for k in "$f"-*.raw; do
-        python3 "$REPO_DIR/tests/bench/kprofile-syms.py" "$k" "$(images_dir)/System.map" 25 \
-            >"${k%.raw}.txt" 2>&1 || true
-    done
+    domu_exec 1 180 "kprofile $what 25" >"$(profile_out domu1)" 2>&1 || true
+    [ "$CONFIG" = netback ] && { dom0 180 "kprofile $what 25" >"$(profile_out dom0)" 2>&1 || true; }
+    # Xen's own counters over the same test (CONFIG_PERF_COUNTERS): those
+    # that moved, and the hypercalls by name.
+    if [ "$what" = top ]; then
+        dom0 120 "xenperf -p" 2>&1 | awk '/ T= *[1-9]/ || /^[a-z_]+ +[1-9][0-9]*$/' \
+            >"$RUN/xenperf-$CONFIG-N$N-$test.txt" || true
+    else
+        dom0 30 "xenperf -r" >/dev/null 2>&1 || true
+    fi
     return 0
 }
 
@@ -279,8 +281,8 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
     after=$(qemu_threads)
     if profiled "$test"; then
         profile_kernels top "$test"
-        prog "$CONFIG N=$N: $test: kernel profile: $(for k in "$RUN/profile-$CONFIG-N$N-$test"-*.txt; do
-            printf '%s: %s; ' "$(basename "${k%.txt}" | sed 's/.*-//')" "$(sed -n 2,4p "$k" | awk '{ printf "%s %s, ", $3, $2 }')"; done)"
+        prog "$CONFIG N=$N: $test: busiest kernel functions: $(for k in "$RUN/profile-$CONFIG-N$N-$test"-*.txt; do
+            printf '%s: %s; ' "$(basename "${k%.txt}" | sed 's/.*-//')" "$(sed -n 3,5p "$k" | awk '{ printf "%s %s, ", $3, $2 }')"; done)"
     fi
     printf '== %s N=%s %s (rc %s)\n%s\n' "$CONFIG" "$N" "$test" "$rc" "$out" >>"$RUN/bench-output.log"
     record "$test" "$out"
