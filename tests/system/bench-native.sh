@@ -84,16 +84,8 @@ bench_boot() {
     local nic=$1 p="$1-" out
     # debug-threads: QEMU names its threads (CPU 0/TCG, cdna-nic, ...), which
     # the CPU breakdown below reads; it costs nothing at run time.
-    # shellcheck disable=SC2054 # the commas are inside QEMU's option values
-    QEMU_ARGS=(-name "bench-$nic,debug-threads=on"
-        -accel "$CDNA_TCG" -machine q35 -cpu qemu64 -smp 1 -m "$NATIVE_MEM"
-        -display none -vga none -no-reboot -nodefaults
-        -L "$QEMU_DATA" -L /usr/share/seabios
-        -kernel "$DOM0_KERNEL" -initrd "$RUN/native-initrd.cpio"
-        -append "console=ttyS0,115200 panic=1 $NATIVE_ARGS"
-        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
-        -device "$(nic_device "$nic")"
-        -chardev "pipe,id=con0,path=$RUN/${p}serial" -serial chardev:con0 -monitor none)
+    native_qemu_args "$p" "$(nic_device "$nic")"
+    QEMU_ARGS+=(-name "bench-$nic,debug-threads=on")
     shell_words "$QEMU_BIN" "${QEMU_ARGS[@]}" >"$RUN/${p}qemu.cmdline"
     launch_qemu "$p"
     prog "$nic: QEMU started (pid $QEMU_PID)"

@@ -313,16 +313,8 @@ bench_native() {
     native_initrd
     cp "$NATIVE_FLASH" "$RUN/native-flash.bin"
     p="native-"
-    # shellcheck disable=SC2054 # the commas are inside QEMU's option values
-    QEMU_ARGS=(-name "bench-native,debug-threads=on"
-        -accel "$CDNA_TCG" -machine q35 -cpu qemu64 -smp 1 -m "$NATIVE_MEM"
-        -display none -vga none -no-reboot -nodefaults
-        -L "$QEMU_DATA" -L /usr/share/seabios
-        -kernel "$DOM0_KERNEL" -initrd "$RUN/native-initrd.cpio"
-        -append "console=ttyS0,115200 panic=1 $NATIVE_ARGS"
-        -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
-        -device "cdna,netdev=n0,contexts=32,flash=$RUN/native-flash.bin,mac=$NATIVE_MAC"
-        -chardev "pipe,id=con0,path=$RUN/${p}serial" -serial chardev:con0 -monitor none)
+    native_qemu_args "$p" "cdna,netdev=n0,contexts=32,flash=$RUN/native-flash.bin,mac=$NATIVE_MAC"
+    QEMU_ARGS+=(-name "bench-native,debug-threads=on")
     printf '%q ' "$QEMU_BIN" "${QEMU_ARGS[@]}" >"$RUN/${p}qemu.cmdline"
     launch_qemu "$p"
     prog "native: QEMU started (pid $QEMU_PID)"

@@ -38,12 +38,11 @@ native_initrd() {
     initrd_with_driver "$NATIVE_INITRD" "$RUN/native-initrd.cpio" lib/modules/cdna.ko
 }
 
-# native_boot FLASH PCAP: boot the guest with the NIC flash FLASH (a copy: QEMU
-# writes its flash file), the wire dumped to PCAP; wait for its shell.
-native_boot() {
-    local flash=$1 pcap=$2 p
-    NATIVE_BOOTS=$((NATIVE_BOOTS + 1))
-    p="native$NATIVE_BOOTS-"
+# native_qemu_args PREFIX DEVICE: QEMU_ARGS for the bare-Linux guest with
+# DEVICE (QEMU's -device argument) as its NIC on the run's tap and its
+# serial line on $RUN/PREFIXserial; callers append what they need (a pcap,
+# QMP, thread names).
+native_qemu_args() {
     QEMU_ARGS=(-accel "$CDNA_TCG" -machine q35 -cpu qemu64 -smp 1 -m "$NATIVE_MEM"
         -display none -vga none -no-reboot -nodefaults
         -L "$QEMU_DATA" -L /usr/share/seabios
@@ -51,9 +50,18 @@ native_boot() {
         -kernel "$DOM0_KERNEL" -initrd "$RUN/native-initrd.cpio"
         -append "console=ttyS0,115200 panic=1 $NATIVE_ARGS"
         -netdev tap,id=n0,ifname=tap0,script=no,downscript=no
-        -device "cdna,netdev=n0,contexts=$NATIVE_CONTEXTS,flash=$flash,mac=$NATIVE_MAC"
-        -object "filter-dump,id=dump0,netdev=n0,file=$pcap"
-        -chardev "pipe,id=con0,path=$RUN/${p}serial" -serial chardev:con0 -monitor none
+        -device "$2"
+        -chardev "pipe,id=con0,path=$RUN/${1}serial" -serial chardev:con0 -monitor none)
+}
+
+# native_boot FLASH PCAP: boot the guest with the NIC flash FLASH (a copy: QEMU
+# writes its flash file), the wire dumped to PCAP; wait for its shell.
+native_boot() {
+    local flash=$1 pcap=$2 p
+    NATIVE_BOOTS=$((NATIVE_BOOTS + 1))
+    p="native$NATIVE_BOOTS-"
+    native_qemu_args "$p" "cdna,netdev=n0,contexts=$NATIVE_CONTEXTS,flash=$flash,mac=$NATIVE_MAC"
+    QEMU_ARGS+=(-object "filter-dump,id=dump0,netdev=n0,file=$pcap"
         -qmp "unix:$RUN/${p}qmp.sock,server=on,wait=off")
     QMP_SOCK="$RUN/${p}qmp.sock"
     printf '%q ' "$QEMU_BIN" "${QEMU_ARGS[@]}" >"$RUN/${p}qemu.cmdline"
