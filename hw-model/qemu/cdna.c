@@ -95,6 +95,12 @@ struct CdnaState {
     QSIMPLEQ_HEAD(, CdnaTxFrame) txq;
     unsigned txq_len;
     uint64_t tx_dropped;
+
+    /*
+     * Main loop only (BQL): can_receive said no, so the net layer queues
+     * what comes next; no new frame may pass those until the flush.
+     */
+    bool rx_held;
 };
 
 /* ---- the core's callbacks (core lock held; never take the BQL) -------- */
@@ -286,6 +292,7 @@ static void cdna_bh(void *opaque)
         pci_set_irq(d, level);
     }
     if (flush) {
+        s->rx_held = false;
         qemu_flush_queued_packets(nc);
     }
 }
@@ -401,9 +408,23 @@ static bool cdna_rx_space(CdnaState *s)
     return cdna_nic_can_receive(s->core) > 0;
 }
 
+/*
+ * The net layer asks this before each frame a backend sends, and queues
+ * the frame on a no; but it does not look at its queue on a yes.  The
+ * NIC thread frees slots at any moment, so after a no, a yes for the next
+ * frame of the same burst would let it overtake the queued ones (frames
+ * then reach the guest out of order: TCP takes that for loss).  So a no
+ * holds until the bottom half has flushed the queue in order.
+ */
 static bool cdna_can_receive(NetClientState *nc)
 {
-    return cdna_rx_space(qemu_get_nic_opaque(nc));
+    CdnaState *s = qemu_get_nic_opaque(nc);
+
+    if (s->rx_held) {
+        return false;
+    }
+    s->rx_held = !cdna_rx_space(s);
+    return !s->rx_held;
 }
 
 static ssize_t cdna_receive(NetClientState *nc, const uint8_t *buf,
