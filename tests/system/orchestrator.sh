@@ -40,6 +40,14 @@ CDNA_DOMU_NETS="${CDNA_DOMU_NETS:-vif}"
 # CDNA; 0 leaves all of them to the guests (32 CDNA guests); native: dom0
 # drives the NIC itself, not registered with Xen (the netback baseline).
 CDNA_DOM0_CONTEXT="${CDNA_DOM0_CONTEXT:-1}"
+# xl's tsc_mode for the domUs.  Default "native": the guests read the TSC
+# themselves, as they would on hardware with an invariant TSC.  Set empty
+# for Xen's own default, which traps and emulates every rdtsc of a PV guest
+# when the CPU reports no invariant TSC, as QEMU's TCG CPUs do not (they
+# cannot: TCG has no invtsc): 867,000 #GP exceptions in a 6 s TCP test of
+# one guest, and a quarter of its TCP throughput (docs/results.md).  dom0's TSC is
+# always native in Xen.
+CDNA_DOMU_TSC="${CDNA_DOMU_TSC-native}"
 # A pcap of the wire (empty: none) and how much of each frame it keeps.
 CDNA_PCAP="${CDNA_PCAP:-}"
 CDNA_PCAP_SNAPLEN="${CDNA_PCAP_SNAPLEN:-128}"
@@ -183,6 +191,7 @@ qemu_cmdline() {
     dom0_args="console=hvc0 earlyprintk=xen $CDNA_DOM0_ARGS cdna.ip=$DOM0_IP/24 cdna.domus=$CDNA_DOMUS"
     dom0_args+=" cdna.domu_mem=$CDNA_DOMU_MEM cdna.domu_args=$(printf '%s' "$CDNA_DOMU_ARGS" | tr ' ,' '+_')"
     dom0_args+=" cdna.domu_nets=$(printf '%s' "$CDNA_DOMU_NETS" | tr ' ' '+') cdna.dom0_ctx=$CDNA_DOM0_CONTEXT"
+    [ -n "$CDNA_DOMU_TSC" ] && dom0_args+=" cdna.domu_tsc=$CDNA_DOMU_TSC"
     QEMU_ARGS=(-accel "$CDNA_TCG" -machine q35 -cpu qemu64,+svm -smp "$CDNA_SMP" -m "$CDNA_QEMU_MEM"
         -display none -vga none -no-reboot -nodefaults
         -L "$QEMU_DATA" -L /usr/share/seabios
