@@ -638,12 +638,13 @@ def write_plots(report, out_dir, subtitle):
 # --- main -----------------------------------------------------------------
 
 def subtitle_for(raw, title):
-    """--title, else what identifies the run: commit and accelerator."""
+    """--title, else what identifies the run: commit and accelerator, one
+    line each (on one line they are wider than the plot)."""
     if title:
         return title
     meta = dict(raw.meta)
     parts = ["%s %s" % (k, meta[k]) for k in ("commit", "accel") if meta.get(k)]
-    return ", ".join(parts)
+    return "\n".join(parts)
 
 
 def main(argv):
