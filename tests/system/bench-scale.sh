@@ -271,10 +271,10 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
     else
         # Time for every guest to take its command (one xenstore write
         # for all) before the common start.
+        margin=$((2 + N / 8))
         # At N = 32 the guests' results took up to 137 s to come back
         # through a starved dom0 (one UDP test past 138 s ended a run): 6 s
         # a guest is room, not expectation.
-        margin=$((2 + N / 8))
         out=$(dom0 $((margin + BENCH_SECONDS + 30 + 6 * N)) \
             "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $((margin + BENCH_SECONDS + 20 + 5 * N)) \"$cmd\"") || rc=$?
         # How late the last guest started (its command arrived after the second).
