@@ -44,9 +44,9 @@ CDNA_DOM0_CONTEXT="${CDNA_DOM0_CONTEXT:-1}"
 # themselves, as they would on hardware with an invariant TSC.  Set empty
 # for Xen's own default, which traps and emulates every rdtsc of a PV guest
 # when the CPU reports no invariant TSC, as QEMU's TCG CPUs do not (they
-# cannot: TCG has no invtsc): 867,000 #GP exceptions in a 6 s TCP test of
-# one guest, and a quarter of its TCP throughput (docs/results.md).  dom0's TSC is
-# always native in Xen.
+# cannot: TCG has no invtsc): 867,000 #GP exceptions over one guest's TCP
+# test, and a quarter of its TCP throughput (docs/results.md).  dom0's TSC
+# is always native in Xen.
 CDNA_DOMU_TSC="${CDNA_DOMU_TSC-native}"
 # A pcap of the wire (empty: none) and how much of each frame it keeps.
 CDNA_PCAP="${CDNA_PCAP:-}"
