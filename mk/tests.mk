@@ -18,6 +18,8 @@ include mk/fuzzdev.mk
 SCRIPT_TESTS += tests/bench/test_bench_report.sh
 # The kernels' own profiles in make bench (platform/images/kprofile).
 SCRIPT_TESTS += tests/bench/test_kprofile.sh
+# make bench's part inside dom0 (platform/images/cdna-domus bench).
+SCRIPT_TESTS += tests/bench/test_cdna_domus.sh
 
 .PHONY: check check-fast check-unit check-qemu
 check: deps

@@ -32,7 +32,7 @@
 # the end; native: /proc/stat), the host CPU of QEMU's threads (TCG vCPUs,
 # the NIC's ISS thread, the main loop), and for CDNA the hypervisor's own
 # time per descriptor (cdnactl stats: the time inside ENQUEUE and QUERY).
-# During the TCP tests at N = 1 and 8, each kernel on the path profiles
+# During the TCP tests at N = 1, each kernel on the path profiles
 # itself (profile=5, platform/images/kprofile): profile-CONFIG-NN-TEST-
 # KERNEL.txt names its busiest functions, and xenperf-CONFIG-NN-TEST.txt
 # holds Xen's counters that moved (hypercalls by name, interrupts, ...).
@@ -44,7 +44,7 @@
 # Options (environment): BENCH_QUICK=1 (N = 1 and 8), BENCH_NS, BENCH_CONFIGS
 # (default "native cdna netback"), BENCH_SECONDS (each test, default 6),
 # BENCH_TESTS, BENCH_UDP_RX_MBPS (default 1000), BENCH_PROFILE_NS (default
-# "1 8"), BENCH_PROFILE_TESTS (default "tcp_tx tcp_rx"), CDNA_TCG (default
+# "1"), BENCH_PROFILE_TESTS (default "tcp_tx tcp_rx"), CDNA_TCG (default
 # tcg,thread=single), CDNA_DOMU_MEM (default 128), BENCH_RUN_BASE (default
 # build/bench).
 set -euo pipefail
@@ -120,7 +120,10 @@ test_cmd() {
         tcp_tx)   echo "$ip 2>&1 | tail -n 4" ;;
         tcp_rx)   echo "$ip -R 2>&1 | tail -n 4" ;;
         udp_tx)   echo "$ip -u -b 0 2>&1 | tail -n 4" ;;
-        udp_rx)   echo "$ip -u -b $((BENCH_UDP_RX_MBPS / N))M -R 2>&1 | tail -n 4" ;;
+        # A reverse UDP flow whose set-up datagram is lost under the other
+        # flows' flood ends at once ("unable to read from stream socket";
+        # iperf3 3.12 does not retry): once more, marked BENCH-RETRIED.
+        udp_rx)   echo "{ $ip -u -b $((BENCH_UDP_RX_MBPS / N))M -R || { $ip -u -b $((BENCH_UDP_RX_MBPS / N))M -R; echo BENCH-RETRIED; }; } 2>&1 | tail -n 5" ;;
         small_tx) echo "$ip -u -b 0 -l 18 2>&1 | tail -n 4" ;;
         rtt)      echo "ping -q -c $((t * 5)) -i 0.2 -W 2 $FAR_IP 2>&1 | tail -n 2" ;;
     esac
@@ -156,11 +159,14 @@ record() {
         fi
         return 0
     fi
+    local retried=0
     for ((i = 1; i <= N; i++)); do
         b=$(block "$i" <<<"$out")
         fig=$(flow_figure "$test" <<<"$b")
         raw "$test.flow.$i" "${fig:-FAILED}"
+        grep -q '^BENCH-RETRIED' <<<"$b" && retried=$((retried + 1))
     done
+    [ "$retried" = 0 ] || raw "$test.retried" "$retried"
 }
 
 # cpu_record TEST OUT: the emulated machine's CPU split over the window.
@@ -225,11 +231,11 @@ if "descs" in g and "hv_ns" in g:
 }
 
 # The kernels' own profiles (kprofile, boot argument profile=5) during the
-# TCP tests at N = 1 and 8: the first guest's kernel, and dom0's where dom0
-# is on the data path (netback).  Resetting and reading happen outside the
-# measured window.
+# TCP tests at N = 1 (BENCH_PROFILE_NS): the first guest's kernel, and
+# dom0's where dom0 is on the data path (netback).  Resetting and reading
+# happen outside the measured window (each profiled test costs ~25 s more).
 PROFILE_TESTS=${BENCH_PROFILE_TESTS:-tcp_tx tcp_rx}
-PROFILE_NS=${BENCH_PROFILE_NS:-1 8}
+PROFILE_NS=${BENCH_PROFILE_NS:-1}
 profiled() { [[ " $PROFILE_NS " == *" $N "* && " $PROFILE_TESTS " == *" $1 "* ]]; }
 profile_kernels() {   # profile_kernels reset|top TEST
     local what=$1 test=$2
@@ -254,15 +260,17 @@ profile_kernels() {   # profile_kernels reset|top TEST
 
 # run_test TEST: one test with all N guests (or N flows of the native OS).
 run_test() {
-    local test=$1 cmd out before after rc=0 margin skew
+    local test=$1 cmd out before after rc=0 margin late skew t0 from
+    t0=$(now)
     cmd=$(test_cmd "$test")
     profiled "$test" && profile_kernels reset "$test"
     prog "$CONFIG N=$N: $test"
     before=$(qemu_threads)
+    from=$(stat -c %s "$CONSOLE_LOG")
     if [ "$CONFIG" = native ]; then
         # N clients from the one OS, started together; /proc/stat 1 s after
         # the start and 1 s before the end.
-        out=$(guest $((BENCH_SECONDS + 60)) "i=1; while [ \$i -le $N ]; do \
+        out=$(DOM0_LATE_OK=1 guest $((BENCH_SECONDS + 60)) "i=1; while [ \$i -le $N ]; do \
 ( $(sed 's/%P/$((5300 + i))/g' <<<"$cmd") ) >/tmp/bench-\$i 2>&1 & i=\$((i + 1)); done; \
 ( sleep 1; echo uptime \$(cut -d\" \" -f1 /proc/uptime) >/tmp/bench-cpu0; head -n1 /proc/stat | sed s/^/stat\ / >>/tmp/bench-cpu0; \
 sleep $((BENCH_SECONDS - 1)); echo uptime \$(cut -d\" \" -f1 /proc/uptime) >/tmp/bench-cpu1; head -n1 /proc/stat | sed s/^/stat\ / >>/tmp/bench-cpu1 ) & \
@@ -271,15 +279,32 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
     else
         # Time for every guest to take its command (one xenstore write
         # for all) before the common start.
-        margin=$((2 + N / 8))
-        # At N = 32 the guests' results took up to 137 s to come back
-        # through a starved dom0 (one UDP test past 138 s ended a run): 6 s
-        # a guest is room, not expectation.
-        out=$(dom0 $((margin + BENCH_SECONDS + 30 + 6 * N)) \
-            "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $((margin + BENCH_SECONDS + 20 + 5 * N)) \"$cmd\"") || rc=$?
+        margin=$((2 + N / 3))
+        # dom0 waits for the guests' answers until `late` s after the
+        # start (iperf3 connects and reports late on a loaded machine);
+        # this end waits for dom0 a little longer, then for the guests'
+        # outputs over the console.
+        late=$((BENCH_SECONDS + 31 + 2 * N))
+        out=$(DOM0_LATE_OK=1 dom0 $((margin + late + 30 + N)) \
+            "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $late \"$cmd\"") || rc=$?
         # How late the last guest started (its command arrived after the second).
         skew=$(awk '$1 == "BENCH-START" { if (!c++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { if (c) print hi - lo }' <<<"$out")
         [ -n "$skew" ] && raw "$test.start_spread_s" "$skew"
+        # When the last guest had its figure, from the common start.
+        awk '$1 == "BENCH-START" && (s == "" || $2 < s) { s = $2 } $1 == "BENCH-DONE" && $2 > e { e = $2 }
+             END { if (s != "" && e != "") print e - s }' <<<"$out" | sed "s/^/$CONFIG $N $test.last_done_s /" >>"$RAW"
+        # dom0's own overhead around the window (cdna-domus bench).
+        awk -v pre="$CONFIG $N $test" '$1 == "BENCH-PHASES" { print pre "." $2, $3; print pre "." $4, $5 }' <<<"$out" >>"$RAW"
+    fi
+    if [ "$rc" = 124 ]; then
+        # Late, not lost: wait until the machine answers again, then take
+        # the command's output as it came (the first @@END after it is its
+        # own: one command at a time).  The flows measured their own
+        # windows; only the answer was late.
+        prog "$CONFIG N=$N: $test: no answer after the timeout; waiting for the machine"
+        dom0_settle 300
+        out=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)' | awk '/@@END / { exit } { print }')
+        raw "$test.late_answer" 1
     fi
     after=$(qemu_threads)
     if profiled "$test"; then
@@ -291,6 +316,7 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
     record "$test" "$out"
     [ "$test" = rtt ] || cpu_record "$test" "$out"
     host_record "$test" "$before" "$after"
+    raw "$test.step_s" "$(since "$t0")"
     [ "$test" = rtt ] && prog "$CONFIG N=$N: rtt $(awk -v p="$CONFIG $N rtt.avg_ms" 'index($0, p) == 1 { print $4 " ms" }' "$RAW" | tail -n1)" ||
         prog "$CONFIG N=$N: $test $(awk -v p="$CONFIG $N $test.flow." 'index($0, p) == 1 { if ($4 == "FAILED") f++; else s += $4 } END { printf "%s%s", s, (f ? " (" f " flows FAILED)" : "") }' "$RAW") $([ "$test" = small_tx ] && echo packets/s || echo Mbit/s) in all"
 }

@@ -379,6 +379,12 @@ qemu_alive() { kill -0 "$QEMU_PID" 2>/dev/null; }
 # wait_console PATTERN TIMEOUT STEP [FROM_BYTE]: wait until the console log shows
 # PATTERN (grep -E) after byte FROM_BYTE. Fails naming the step if QEMU dies or time runs out.
 wait_console() {
+    console_seen "$@" || fail "$3" "$CONSOLE_LOG" "timed out after ${2}s waiting for /$1/"
+}
+
+# console_seen PATTERN TIMEOUT STEP [FROM_BYTE]: wait_console, but time running
+# out is status 1, not a failure (QEMU dying still is).
+console_seen() {
     local pat=$1 timeout=$2 step=$3 from=${4:-0} t0
     t0=$(now)
     while :; do
@@ -387,7 +393,7 @@ wait_console() {
         fi
         qemu_alive || fail "$step" "$QEMU_STDERR" "QEMU exited (see also $CONSOLE_LOG)"
         if awk -v a="$(since "$t0")" -v t="$timeout" 'BEGIN { exit !(a >= t) }'; then
-            fail "$step" "$CONSOLE_LOG" "timed out after ${timeout}s waiting for /$pat/"
+            return 1
         fi
         sleep 0.2
     done
@@ -403,21 +409,34 @@ console_send() {
 }
 
 # dom0 TIMEOUT CMD: run CMD in dom0's shell, print its output, return its status.
+# Time running out fails the run, unless DOM0_LATE_OK=1: then the output so
+# far is printed and the status is 124; the command goes on in dom0, and the
+# next command runs after it (dom0_settle waits for that).
 dom0() {
     local timeout=$1; shift
     local cmd="$*" id from out rc
     CMD_SEQ=$((CMD_SEQ + 1))
-    id="$$x$CMD_SEQ"
+    # BASHPID: out=$(dom0 ...) counts in a subshell, whose CMD_SEQ is lost.
+    id="$$x${BASHPID}x$CMD_SEQ"
     from=$(stat -c %s "$CONSOLE_LOG")
     # The marker is spelt with a quote inside so that the echoed command line never matches it.
     console_send "$cmd; echo \"@@E\"\"ND $id \$?\""$'\r'
-    wait_console "@@END $id [0-9]+" "$timeout" "dom0: $cmd" "$from"
+    if ! console_seen "@@END $id [0-9]+" "$timeout" "dom0: $cmd" "$from"; then
+        [ "${DOM0_LATE_OK:-0}" = 1 ] ||
+            fail "dom0: $cmd" "$CONSOLE_LOG" "timed out after ${timeout}s waiting for /@@END $id [0-9]+/"
+        tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)'
+        return 124
+    fi
     out=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)')
     rc=$(printf '%s\n' "$out" | sed -n "s/^.*@@END $id \([0-9]*\).*$/\1/p" | tail -n1)
     # Output: the lines before the marker (the shell neither echoes nor prompts, see boot_dom0).
     printf '%s\n' "$out" | awk -v id="@@END $id" 'index($0, id) { exit } { print }'
     return "${rc:-1}"
 }
+
+# dom0_settle TIMEOUT: wait until dom0's shell has finished whatever it runs
+# (a command that outlived its DOM0_LATE_OK timeout) and answers again.
+dom0_settle() { dom0 "$1" true >/dev/null; }
 
 # boot_dom0 MODE: namespace, QEMU, and wait for dom0's init to report ready.
 boot_dom0() {
