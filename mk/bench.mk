@@ -19,7 +19,7 @@ bench-testbed: deps $(CDNA_TESTBED) $(FW_IMG)
 
 # CDNA against native Linux and netfront/netback, 1 to 32 guests, in QEMU:
 # the table with ratios, CSV and plots (tests/system/bench-scale.sh).
-# QUICK=1: N = 1 and 8 only.
+# QUICK=1: N = 1 and 8 only, no kernel profiles.
 QUICK ?= 0
 .PHONY: bench
 bench: deps firmware cdnactl driver platform

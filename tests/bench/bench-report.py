@@ -44,7 +44,6 @@ KEY (TEST is tcp_tx, tcp_rx, udp_tx, udp_rx or small_tx)
   rtt.avg_ms         ping round trip: mean over guests of each one's average
   rtt.max_ms, rtt.min_ms   the max of the maxima, the min of the minima
   hv.ns_per_desc     hypervisor ns per descriptor (cdna), hv.descs counted
-  TEST.retried       flows retried after a failed start (noted below the table)
   TEST.late_answer   1: the answer came after the timeout (noted)
   anything else      kept in results.csv as it is, not in the table
 Derived here: the aggregate per test; Jain's fairness index per test
@@ -263,16 +262,10 @@ def ratio(a, b):
 
 def notes_for(raw):
     """Why an aggregate is FAILED although no line said FAILED: missing
-    flows; and what qualifies a figure: flows retried (TEST.retried), an
-    answer that came after the timeout (TEST.late_answer)."""
+    flows; and an answer that came after the timeout (TEST.late_answer)."""
     notes = []
     for (config, n), cell in sorted(raw.values.items(), key=order):
         for test in TESTS:
-            retried = cell.get("%s.retried" % test)
-            if is_num(retried) and retried > 0:
-                notes.append("%s N=%d %s: %d of %d flows retried once (iperf3's set-up "
-                             "lost); a retried flow ran after the others had started"
-                             % (config, n, test, retried, n))
             if is_num(cell.get("%s.late_answer" % test)):
                 notes.append("%s N=%d %s: the guests' answer came after the timeout "
                              "(the figures are the flows' own)" % (config, n, test))

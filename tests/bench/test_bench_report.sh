@@ -71,7 +71,6 @@ check "a FAILED aggregate is an empty CSV cell" "$(csv "$R" netback 2 tcp_tx_mbp
 has_row "a flow never reported makes the aggregate FAILED" \
 	"TCP RX aggregate Mbit/s" '^ +2 +FAILED +700\.0 +- +- +-$'
 has_row "a missing flow is named in the notes" "notes:" 'native N=2 tcp_rx: flow 2 missing'
-has_row "retried flows are named in the notes" "notes:" 'native N=2 udp_rx: 1 of 2 flows retried once'
 has_row "an answer after the timeout is named in the notes" "notes:" 'cdna N=2 udp_rx: the guests. answer came after the timeout'
 has_row "a config absent for an N is -" "RTT avg ms" '^ +1 +0\.500 +0\.600 +- +1\.20 +-$'
 has_row "lower-is-better blocks say so in their title" "RTT avg ms" '\(lower is better\)'
