@@ -255,7 +255,7 @@ profile_kernels() {   # profile_kernels reset|top TEST
 
 # run_test TEST: one test with all N guests (or N flows of the native OS).
 run_test() {
-    local test=$1 cmd out before after rc=0 margin late skew t0 from
+    local test=$1 cmd out before after rc=0 margin late t0 from
     t0=$(now)
     cmd=$(test_cmd "$test")
     profiled "$test" && profile_kernels reset "$test"
@@ -284,14 +284,6 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
         late=$((BENCH_SECONDS + 31 + 2 * N))
         out=$(DOM0_LATE_OK=1 dom0 $((margin + late + 30 + N)) \
             "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $late \"$cmd\"") || rc=$?
-        # How late the last guest started (its command arrived after the second).
-        skew=$(awk '$1 == "BENCH-START" { if (!c++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { if (c) print hi - lo }' <<<"$out")
-        [ -n "$skew" ] && raw "$test.start_spread_s" "$skew"
-        # When the last guest had its figure, from the common start.
-        awk '$1 == "BENCH-START" && (s == "" || $2 < s) { s = $2 } $1 == "BENCH-DONE" && $2 > e { e = $2 }
-             END { if (s != "" && e != "") print e - s }' <<<"$out" | sed "s/^/$CONFIG $N $test.last_done_s /" >>"$RAW"
-        # dom0's own overhead around the window (cdna-domus bench).
-        awk -v pre="$CONFIG $N $test" '$1 == "BENCH-PHASES" { print pre "." $2, $3; print pre "." $4, $5 }' <<<"$out" >>"$RAW"
     fi
     if [ "$rc" = 124 ]; then
         # Late, not lost: wait until the machine answers again, then take
@@ -300,8 +292,18 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
         # windows; only the answer was late.
         prog "$CONFIG N=$N: $test: no answer after the timeout; waiting for the machine"
         dom0_settle 300
-        out=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)' | awk '/@@END / { exit } { print }')
+        out=$(console_since "$from" | awk '/@@END / { exit } { print }')
         raw "$test.late_answer" 1
+    fi
+    if [ "$CONFIG" != native ]; then
+        # How late the last guest started (its command arrived after the
+        # second), and when the last had its figure, from the first start.
+        awk -v pre="$CONFIG $N $test" '
+            $1 == "BENCH-START" { if (!c++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
+            $1 == "BENCH-DONE" && $2 > e { e = $2 }
+            END { if (c) print pre ".start_spread_s", hi - lo; if (c && e != "") print pre ".last_done_s", e - lo }' <<<"$out" >>"$RAW"
+        # dom0's own overhead around the window (cdna-domus bench).
+        awk -v pre="$CONFIG $N $test" '$1 == "BENCH-PHASES" { print pre "." $2, $3; print pre "." $4, $5 }' <<<"$out" >>"$RAW"
     fi
     after=$(qemu_threads)
     if profiled "$test"; then

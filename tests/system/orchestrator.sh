@@ -424,15 +424,19 @@ dom0() {
     if ! console_seen "@@END $id [0-9]+" "$timeout" "dom0: $cmd" "$from"; then
         [ "${DOM0_LATE_OK:-0}" = 1 ] ||
             fail "dom0: $cmd" "$CONSOLE_LOG" "timed out after ${timeout}s waiting for /@@END $id [0-9]+/"
-        tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)'
+        console_since "$from"
         return 124
     fi
-    out=$(tail -c +$((from + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)')
+    out=$(console_since "$from")
     rc=$(printf '%s\n' "$out" | sed -n "s/^.*@@END $id \([0-9]*\).*$/\1/p" | tail -n1)
     # Output: the lines before the marker (the shell neither echoes nor prompts, see boot_dom0).
     printf '%s\n' "$out" | awk -v id="@@END $id" 'index($0, id) { exit } { print }'
     return "${rc:-1}"
 }
+
+# console_since FROM_BYTE: what the console printed after FROM_BYTE, without
+# carriage returns and Xen's own lines.
+console_since() { tail -c +$(($1 + 1)) "$CONSOLE_LOG" | tr -d '\r' | grep -av '^(XEN)'; }
 
 # dom0_settle TIMEOUT: wait until dom0's shell has finished whatever it runs
 # (a command that outlived its DOM0_LATE_OK timeout) and answers again.
