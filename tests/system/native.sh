@@ -251,17 +251,22 @@ cat /sys/class/net/eth0/address /sys/class/net/eth1/address") || rc=$?
     # Leaks: Debian's kernel has no kmemleak, so count memory instead. One load
     # of a context takes about 0.5 MiB (128 RX pages, 3 ring pages, the net
     # device); 10 leaking cycles would lose over 5 MiB. The first cycle warms
-    # the slab caches up and is not counted.
+    # the slab caches up and is not counted. Free memory is MemFree plus the
+    # pages on the per-CPU free lists (/proc/zoneinfo's pageset counts): MemFree
+    # alone moves by up to the lists' high mark (803 pages here) as they drain
+    # and refill (1.2 MiB after a compaction drained them), which failed two
+    # check runs with 2.0 and 2.7 MiB "lost" and no leak.
     rc=0; out=$(guest 120 "cycle() { insmod /lib/modules/cdna.ko && ip link set eth0 up && \
 ip addr add $NATIVE_IP/24 dev eth0 && ping -c 1 -W 2 $FAR_IP >/dev/null; rmmod cdna; }; \
-free_kb() { sync; echo 3 >/proc/sys/vm/drop_caches; awk '/^MemFree:/ { print \$2 }' /proc/meminfo; }; \
+free_kb() { sync; echo 3 >/proc/sys/vm/drop_caches; \
+awk '/^MemFree:/ { f = \$2 } \$1 == \"count:\" { p += \$2 } END { print f + p * 4 }' /proc/meminfo /proc/zoneinfo; }; \
 cycle; a=\$(free_kb); n=0; i=0; while [ \$i -lt 10 ]; do cycle && n=\$((n+1)); i=\$((i+1)); done; \
 b=\$(free_kb); echo cycles=\$n lost_kb=\$((a - b))") || rc=$?
     printf '%s\n' "$out" >"$RUN/native-leak.out"
     n=$(sed -n 's/^cycles=\([0-9]*\) .*/\1/p' <<<"$out"); v=$(sed -n 's/.*lost_kb=\(-\{0,1\}[0-9]*\).*/\1/p' <<<"$out")
     [ "$rc" = 0 ] && [ "$n" = 10 ] && [ -n "$v" ] && [ "$v" -lt 2048 ] && r=0 || r=1
     check "native: 10 load/ping/unload cycles lose no memory" "$r" \
-        "$n cycles with a ping each, MemFree $v KiB lower after them (threshold 2048)"
+        "$n cycles with a ping each, free memory (MemFree + per-CPU lists) $v KiB lower after them (threshold 2048)"
     guest_dmesg_save native-dmesg.log
 
     # Every context the NIC offers, each a net device with its MAC; the last one
