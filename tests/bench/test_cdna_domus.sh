@@ -139,7 +139,7 @@ if [[ $(wc -l <<<"$starts") == 1 && -n $starts ]]; then
 else
 	fail "the answering guests start in the same wall-clock second" "$out"
 fi
-if grep -Eq '^BENCH-PHASES handout_s [0-9.]+ collect_s [0-9.]+$' <<<"$out" &&
+if grep -Eq '^BENCH-PHASES handout_s [0-9.]+ collect_s [0-9.]+ cpu_wait_s [0-9.]+ output_s [0-9.]+ dom0_s [0-9.]+$' <<<"$out" &&
 	block 1 | grep -Eq '^BENCH-DONE [0-9]+$'; then
 	pass "the bench reports its own phases and each guest's end"
 else

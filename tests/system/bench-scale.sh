@@ -255,7 +255,7 @@ profile_kernels() {   # profile_kernels reset|top TEST
 
 # run_test TEST: one test with all N guests (or N flows of the native OS).
 run_test() {
-    local test=$1 cmd out before after rc=0 margin late t0 from
+    local test=$1 cmd out before after rc=0 margin late t0 from t_call call_s=""
     t0=$(now)
     cmd=$(test_cmd "$test")
     profiled "$test" && profile_kernels reset "$test"
@@ -282,8 +282,10 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
         # this end waits for dom0 a little longer, then for the guests'
         # outputs over the console.
         late=$((BENCH_SECONDS + 31 + 2 * N))
+        t_call=$(now)
         out=$(DOM0_LATE_OK=1 dom0 $((margin + late + 30 + N)) \
             "cdna-domus bench $N $margin $((BENCH_SECONDS + 1)) $late \"$cmd\"") || rc=$?
+        call_s=$(since "$t_call")
     fi
     if [ "$rc" = 124 ]; then
         # Late, not lost: wait until the machine answers again, then take
@@ -303,7 +305,8 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
             $1 == "BENCH-DONE" && $2 > e { e = $2 }
             END { if (c) print pre ".start_spread_s", hi - lo; if (c && e != "") print pre ".last_done_s", e - lo }' <<<"$out" >>"$RAW"
         # dom0's own overhead around the window (cdna-domus bench).
-        awk -v pre="$CONFIG $N $test" '$1 == "BENCH-PHASES" { print pre "." $2, $3; print pre "." $4, $5 }' <<<"$out" >>"$RAW"
+        awk -v pre="$CONFIG $N $test" '$1 == "BENCH-PHASES" { for (k = 2; k < NF; k += 2) print pre "." $k, $(k + 1) }' <<<"$out" >>"$RAW"
+        raw "$test.call_s" "$call_s"
     fi
     after=$(qemu_threads)
     if profiled "$test"; then
