@@ -17,10 +17,26 @@ bench-firmware: deps $(FW_BENCH) $(FW_IMG)
 bench-testbed: deps $(CDNA_TESTBED) $(FW_IMG)
 	@tests/bench/bench-testbed.sh $(CDNA_TESTBED) $(FW_ELF)
 
+# xen-cpustat: dom0's CPU sampler for make bench (cdna-domus cpu): both
+# ends of the window read by one process.  Static, as cdnactl (dom0mgr.mk),
+# with its libraries; xenctrl.h needs GNU C (anonymous unions).
+XEN_CPUSTAT := $(BUILD)/bin/xen-cpustat
+
+$(BUILD)/obj/tests/bench/xen_cpustat.o: tests/bench/xen_cpustat.c | deps
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -std=gnu11 -c $< -o $@
+
+$(XEN_CPUSTAT): $(BUILD)/obj/tests/bench/xen_cpustat.o
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LDFLAGS) $(CDNACTL_STATIC) $^ $(CDNACTL_LIBS) -o $@
+
+check-unit: $(XEN_CPUSTAT)
+SCRIPT_TESTS += tests/bench/test_xen_cpustat.sh
+
 # CDNA against native Linux and netfront/netback, 1 to 32 guests, in QEMU:
 # the table with ratios, CSV and plots (tests/system/bench-scale.sh).
 # QUICK=1: N = 1 and 8 only, no kernel profiles.
 QUICK ?= 0
 .PHONY: bench
-bench: deps firmware cdnactl driver platform
+bench: deps firmware cdnactl driver platform $(XEN_CPUSTAT)
 	BENCH_QUICK=$(QUICK) tests/system/bench-scale.sh

@@ -2,7 +2,7 @@
 # test_cdna_domus.sh - `cdna-domus bench` (platform/images/cdna-domus), the
 # part of `make bench` that runs inside dom0, against fake Xen tools: a
 # xenstore kept in a directory, guests that are shell loops answering their
-# data/cdna-cmd the way domu-init does, and xentop/xenpm/adjtimex/usleep
+# data/cdna-cmd the way domu-init does, and xen-cpustat/adjtimex/usleep
 # stand-ins.  Under dash, as dom0's /bin/sh is.
 set -uo pipefail
 
@@ -55,8 +55,7 @@ cat >"$T/bin/xl" <<EOF
 [ "\$1" = domid ] && case \$2 in domu[0-9]*) echo \$((10 + \${2#domu})); exit 0 ;; esac
 exit 1
 EOF
-printf '#!/bin/sh\nsleep "$3"; echo NAME; echo NAME; echo "Domain-0 - 1 50.0"\n' >"$T/bin/xentop"
-printf '#!/bin/sh\nsleep "$2"; echo "Elapsed time (ms): 1000"\n' >"$T/bin/xenpm"
+printf '#!/bin/sh\nsleep "$1"; echo "window $1"; echo "dom 0 0.100"; echo "pcpu 0 0.500"\n' >"$T/bin/xen-cpustat"
 cat >"$T/bin/adjtimex" <<'EOF'
 #!/bin/sh
 t=$(date +%s.%N)
@@ -144,6 +143,11 @@ if grep -Eq '^BENCH-PHASES handout_s [0-9.]+ collect_s [0-9.]+ cpu_wait_s [0-9.]
 	pass "the bench reports its own phases and each guest's end"
 else
 	fail "the bench reports its own phases and each guest's end" "$out"
+fi
+if [[ $(block cpu) == $'window 1\ndom 0 0.100\npcpu 0 0.500' ]]; then
+	pass "the CPU sampler's figures come back in the cpu block, over at least 1 s"
+else
+	fail "the CPU sampler's figures come back in the cpu block, over at least 1 s" "$(block cpu)"
 fi
 if [[ $(cat "$T/run/domid-domu2") == 12 ]]; then
 	pass "a stale cached domain id is looked up again"

@@ -28,8 +28,8 @@
 # each flow's figure is the receiver's (iperf3's "receiver" line); the
 # aggregate is their sum, Jain's index their fairness.  During each test:
 # the CPU seconds of Xen, dom0, the guests and idle inside the emulated
-# machine (dom0: xl list and xenpm, read 1 s after the start and 1 s before
-# the end; native: /proc/stat), the host CPU of QEMU's threads (TCG vCPUs,
+# machine (dom0: Xen's counters, read by xen-cpustat 1 s after the start
+# and 1 s before the end; native: /proc/stat), the host CPU of QEMU's threads (TCG vCPUs,
 # the NIC's ISS thread, the main loop), and for CDNA the hypervisor's own
 # time per descriptor (cdnactl stats: the time inside ENQUEUE and QUERY).
 # During the TCP tests at N = 1, each kernel on the path profiles
@@ -74,6 +74,10 @@ export CDNA_RUN_BASE=${BENCH_RUN_BASE:-$(cd "$(dirname "$0")/../.." && pwd)/buil
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
 . "$(dirname "$0")/bench-lib.sh"
+# dom0's CPU sampler (tests/bench/xen_cpustat.c, make bench builds it).
+[ -x "$REPO_DIR/build/bin/xen-cpustat" ] ||
+    { echo "bench-scale.sh: no $REPO_DIR/build/bin/xen-cpustat (make build/bin/xen-cpustat)" >&2; exit 1; }
+export CDNA_DOM0_FILES="${CDNA_DOM0_FILES:-} $REPO_DIR/build/bin/xen-cpustat=usr/sbin/xen-cpustat"
 # Every kernel keeps a timer-tick profile of itself (kprofile): a counter
 # per 32 bytes of kernel text, about 2 MB, one increment per tick.
 CDNA_DOM0_ARGS+=" profile=5"
@@ -164,11 +168,11 @@ record() {
 }
 
 # cpu_record TEST OUT: the emulated machine's CPU split over the window.
-# Xen: dom0's `cdna-domus cpu` block (xentop's CPU% per domain, xenpm's
-# idle residency per pCPU over one window): Xen's own time is what the
-# pCPUs were not idle for that no domain's vCPU ran (hypercalls are charged to the
-# calling domain, interrupts and softirqs outside any vCPU to Xen), within
-# the rounding of xentop's 0.1 %.
+# Xen: dom0's `cdna-domus cpu` block (xen-cpustat: Xen's CPU seconds of
+# each domain and idle seconds of each pCPU, both ends read by one
+# process): Xen's own time is what the pCPUs were neither idle nor running
+# a domain's vCPU for (hypercalls are charged to the calling domain,
+# interrupts and softirqs outside any vCPU to Xen).
 # Native: the OS's /proc/stat at both ends of the window (cpu0, cpu1).
 cpu_record() {
     local test=$1 out=$2
@@ -178,9 +182,8 @@ cpu_record() {
         $1 == "@@BENCH-BEGIN" { s = $2; next }
         $1 == "@@BENCH-END" { s = ""; next }
         s == "cpu" && $1 == "window" { w = $2 }
-        s == "cpu" && $1 == "elapsed_ms" { el = $2 / 1000 }
-        s == "cpu" && $1 == "dom" { if ($2 == "Domain-0") d0 += $3; else g += $3; nd++ }
-        s == "cpu" && $1 == "pcpu" { id += $4; p++ }
+        s == "cpu" && $1 == "dom" { if ($2 == 0) d0 += $3; else g += $3; nd++ }
+        s == "cpu" && $1 == "pcpu" { id += $3; p++ }
         s ~ /^cpu[01]$/ && $1 == "uptime" { up[s] = $2 }
         s ~ /^cpu[01]$/ && $1 == "stat" { busy[s] = $3 + $4 + $5 + $8 + $9 + $10; idl[s] = $6 + $7 }
         END {
@@ -190,13 +193,11 @@ cpu_record() {
                 printf "%s.guests %.2f\n%s.idle %.2f\n", pre, (busy["cpu1"] - busy["cpu0"]) / 100, pre, (idl["cpu1"] - idl["cpu0"]) / 100
                 exit
             }
-            if (!nd || !p) { printf "%s.window FAILED\n", pre; exit }
-            if (el > 0) w = el
-            # Busy = not idle (xenpm reports C0 as 0 on a mostly idle pCPU).
-            xen = (100 * p - id - d0 - g) / 100 * w
+            if (!nd || !p || w <= 0) { printf "%s.window FAILED\n", pre; exit }
+            xen = p * w - id - d0 - g
             printf "%s.window %.2f\n%s.pcpus %d\n", pre, w, pre, p
-            printf "%s.xen %.2f\n%s.dom0 %.2f\n", pre, (xen > 0 ? xen : 0), pre, d0 / 100 * w
-            printf "%s.guests %.2f\n%s.idle %.2f\n", pre, g / 100 * w, pre, id / 100 * w
+            printf "%s.xen %.2f\n%s.dom0 %.2f\n", pre, (xen > 0 ? xen : 0), pre, d0
+            printf "%s.guests %.2f\n%s.idle %.2f\n", pre, g, pre, id
         }' >>"$RAW"
 }
 
