@@ -39,6 +39,8 @@ KEY (TEST is tcp_tx, tcp_rx, udp_tx, udp_rx or small_tx)
                      the test's window (native: xen = dom0 = 0, guests = the
                      OS's busy time)
   TEST.cpu.window    seconds of that window
+  TEST.cpu.skew      the longer of the sampler's two reads (s), the window's
+                     uncertainty (kept in the CSV)
   TEST.cpu.pcpus     physical CPUs
   TEST.host.NAME     host CPU seconds of QEMU thread class NAME (optional)
   rtt.avg_ms         ping round trip: mean over guests of each one's average

@@ -54,6 +54,7 @@ BENCH_CONFIGS=${BENCH_CONFIGS:-native cdna netback}
 BENCH_SECONDS=${BENCH_SECONDS:-6}
 BENCH_TESTS=${BENCH_TESTS:-tcp_tx tcp_rx udp_tx udp_rx small_tx rtt}
 BENCH_UDP_RX_MBPS=${BENCH_UDP_RX_MBPS:-1000}
+SMALL_PAYLOAD=18   # small_tx's UDP payload: 60-byte frames
 NMAX=0
 for n in $BENCH_NS; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 32 ] ||
@@ -125,7 +126,7 @@ test_cmd() {
         tcp_rx)   echo "$ip -R 2>&1 | tail -n 4" ;;
         udp_tx)   echo "$ip -u -b 0 2>&1 | tail -n 4" ;;
         udp_rx)   echo "$ip -u -b $((BENCH_UDP_RX_MBPS / N))M -R 2>&1 | tail -n 4" ;;
-        small_tx) echo "$ip -u -b 0 -l 18 2>&1 | tail -n 4" ;;
+        small_tx) echo "$ip -u -b 0 -l $SMALL_PAYLOAD 2>&1 | tail -n 4" ;;
         rtt)      echo "ping -q -c $((t * 5)) -i 0.2 -W 2 $FAR_IP 2>&1 | tail -n 2" ;;
     esac
 }
@@ -134,8 +135,11 @@ test_cmd() {
 # Mbit/s, or datagrams received per second for small_tx.
 flow_figure() {
     case $1 in
-        small_tx) awk '/receiver/ { split($3, iv, "-"); for (k = 1; k <= NF; k++) if ($k ~ /^[0-9]+\/[0-9]+$/) {
-                       split($k, lt, "/"); if (iv[2] > 0) printf "%.0f\n", (lt[2] - lt[1]) / iv[2] } }' | tail -n1 ;;
+        # Datagrams from the bytes received: iperf3's "lost/total" can
+        # have more lost than total (493/488 at netback N = 16).
+        small_tx) awk -v len="$SMALL_PAYLOAD" '/receiver/ { split($3, iv, "-")
+                       m = $6 == "Bytes" ? 1 : $6 == "KBytes" ? 1024 : $6 == "MBytes" ? 1048576 : $6 == "GBytes" ? 1073741824 : 0
+                       if (m && iv[2] > 0) printf "%.0f\n", $5 * m / len / iv[2] }' | tail -n1 ;;
         *)        awk '/receiver/ { for (k = 1; k < NF; k++) if ($(k + 1) == "Mbits/sec") print $k }' | tail -n1 ;;
     esac
 }
@@ -182,6 +186,7 @@ cpu_record() {
         $1 == "@@BENCH-BEGIN" { s = $2; next }
         $1 == "@@BENCH-END" { s = ""; next }
         s == "cpu" && $1 == "window" { w = $2 }
+        s == "cpu" && $1 == "skew" { sk = $2 }
         s == "cpu" && $1 == "dom" { if ($2 == 0) d0 += $3; else g += $3; nd++ }
         s == "cpu" && $1 == "pcpu" { id += $3; p++ }
         s ~ /^cpu[01]$/ && $1 == "uptime" { up[s] = $2 }
@@ -195,7 +200,7 @@ cpu_record() {
             }
             if (!nd || !p || w <= 0) { printf "%s.window FAILED\n", pre; exit }
             xen = p * w - id - d0 - g
-            printf "%s.window %.2f\n%s.pcpus %d\n", pre, w, pre, p
+            printf "%s.window %.2f\n%s.skew %.3f\n%s.pcpus %d\n", pre, w, pre, sk, pre, p
             printf "%s.xen %.2f\n%s.dom0 %.2f\n", pre, (xen > 0 ? xen : 0), pre, d0
             printf "%s.guests %.2f\n%s.idle %.2f\n", pre, g, pre, id
         }' >>"$RAW"
