@@ -20,6 +20,8 @@ SCRIPT_TESTS += tests/bench/test_bench_report.sh
 SCRIPT_TESTS += tests/bench/test_kprofile.sh
 # make bench's part inside dom0 (platform/images/cdna-domus bench).
 SCRIPT_TESTS += tests/bench/test_cdna_domus.sh
+# How make bench reads a flow's figure (tests/system/bench-parse.sh).
+SCRIPT_TESTS += tests/bench/test_bench_parse.sh
 
 .PHONY: check check-fast check-unit check-qemu
 check: deps

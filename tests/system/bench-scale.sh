@@ -54,7 +54,6 @@ BENCH_CONFIGS=${BENCH_CONFIGS:-native cdna netback}
 BENCH_SECONDS=${BENCH_SECONDS:-6}
 BENCH_TESTS=${BENCH_TESTS:-tcp_tx tcp_rx udp_tx udp_rx small_tx rtt}
 BENCH_UDP_RX_MBPS=${BENCH_UDP_RX_MBPS:-1000}
-SMALL_PAYLOAD=18   # small_tx's UDP payload: 60-byte frames
 NMAX=0
 for n in $BENCH_NS; do
     [[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 32 ] ||
@@ -75,6 +74,7 @@ export CDNA_RUN_BASE=${BENCH_RUN_BASE:-$(cd "$(dirname "$0")/../.." && pwd)/buil
 . "$(dirname "$0")/checks.sh"
 . "$(dirname "$0")/native.sh"
 . "$(dirname "$0")/bench-lib.sh"
+. "$(dirname "$0")/bench-parse.sh"
 # dom0's CPU sampler (tests/bench/xen_cpustat.c, make bench builds it).
 [ -x "$REPO_DIR/build/bin/xen-cpustat" ] ||
     { echo "bench-scale.sh: no $REPO_DIR/build/bin/xen-cpustat (make build/bin/xen-cpustat)" >&2; exit 1; }
@@ -130,22 +130,6 @@ test_cmd() {
         rtt)      echo "ping -q -c $((t * 5)) -i 0.2 -W 2 $FAR_IP 2>&1 | tail -n 2" ;;
     esac
 }
-
-# flow_figure TEST: the receiver's figure in one flow's output (stdin):
-# Mbit/s, or datagrams received per second for small_tx.
-flow_figure() {
-    case $1 in
-        # Datagrams from the bytes received: iperf3's "lost/total" can
-        # have more lost than total (493/488 at netback N = 16).
-        small_tx) awk -v len="$SMALL_PAYLOAD" '/receiver/ { split($3, iv, "-")
-                       m = $6 == "Bytes" ? 1 : $6 == "KBytes" ? 1024 : $6 == "MBytes" ? 1048576 : $6 == "GBytes" ? 1073741824 : 0
-                       if (m && iv[2] > 0) printf "%.0f\n", $5 * m / len / iv[2] }' | tail -n1 ;;
-        *)        awk '/receiver/ { for (k = 1; k < NF; k++) if ($(k + 1) == "Mbits/sec") print $k }' | tail -n1 ;;
-    esac
-}
-
-# block NAME: the lines between "@@BENCH-BEGIN NAME" and "@@BENCH-END NAME" (stdin).
-block() { awk -v n="$1" '$1 == "@@BENCH-END" && $2 == n { f = 0 } f { print } $1 == "@@BENCH-BEGIN" && $2 == n { f = 1 }'; }
 
 # record TEST OUT: the raw lines of one test from the blocks of every flow.
 record() {
