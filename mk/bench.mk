@@ -35,7 +35,7 @@ SCRIPT_TESTS += tests/bench/test_xen_cpustat.sh
 
 # CDNA against native Linux and netfront/netback, 1 to 32 guests, in QEMU:
 # the table with ratios, CSV and plots (tests/system/bench-scale.sh).
-# QUICK=1: N = 1 and 8 only, no kernel profiles.
+# QUICK=1: N = 1 and 8 only.  BENCH_PROFILE_NS=1: kernel profiles at N = 1.
 QUICK ?= 0
 .PHONY: bench
 bench: deps firmware cdnactl driver platform $(XEN_CPUSTAT)

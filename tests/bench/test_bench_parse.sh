@@ -49,4 +49,13 @@ window 5.000
 is "block 1 is guest 1's lines only (not guest 11's)" one "$(block 1 <<<"$out")"
 is "block cpu" "window 5.000" "$(block cpu <<<"$out")"
 is "a block that is not there is empty" "" "$(block 2 <<<"$out")"
+# 27 - (127 - 103) + 1 + 1 + 8/8 = 6
+is "the next margin: what the last armed guest used, plus rounding and 1 + N/8 to spare" "6 -24" \
+	"$(margin_needed 8 27 <<<"BENCH-AT 127$(printf '\nBENCH-ARMED %s' 100 103 101 100 100 100 100 100)")"
+is "a guest armed after the start makes the next margin longer" "15 3" \
+	"$(margin_needed 2 10 <<<$'BENCH-AT 100\nBENCH-ARMED 103\nBENCH-ARMED 90')"
+is "never less than 2 s" "2 -20" "$(margin_needed 1 5 <<<$'BENCH-AT 100\nBENCH-ARMED 80')"
+is "no next margin when a guest was never armed" "" \
+	"$(margin_needed 3 10 <<<$'BENCH-AT 100\nBENCH-ARMED 95\nBENCH-ARMED 96')"
+is "no next margin without the start" "" "$(margin_needed 1 10 <<<'BENCH-ARMED 95')"
 tap_done

@@ -138,6 +138,14 @@ if [[ $(wc -l <<<"$starts") == 1 && -n $starts ]]; then
 else
 	fail "the answering guests start in the same wall-clock second" "$out"
 fi
+at=$(awk '$1 == "BENCH-AT" { print $2 }' <<<"$out")
+armed=$( (block 1; block 2) | awk '$1 == "BENCH-ARMED" { print $2 }')
+if [[ $at =~ ^[0-9]+$ && $(wc -l <<<"$armed") == 2 ]] &&
+	awk -v at="$at" '$1 > at { exit 1 }' <<<"$armed" && [[ $(sort -u <<<"$starts") == "$at" ]]; then
+	pass "the bench names the start it gave, and each guest the second it had its command, before that start"
+else
+	fail "the bench names the start it gave, and each guest the second it had its command, before that start" "$out"
+fi
 if grep -Eq '^BENCH-PHASES handout_s [0-9.]+ collect_s [0-9.]+ cpu_wait_s [0-9.]+ output_s [0-9.]+ dom0_s [0-9.]+$' <<<"$out" &&
 	block 1 | grep -Eq '^BENCH-DONE [0-9]+$'; then
 	pass "the bench reports its own phases and each guest's end"

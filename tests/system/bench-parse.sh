@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # bench-parse.sh - reading the guests' outputs in make bench
-# (bench-scale.sh): one flow's block out of a test's output, and its
-# figure from iperf3's receiver line.  No state; the fast tier tests it
+# (bench-scale.sh): one flow's block out of a test's output, its figure
+# from iperf3's receiver line, and the margin the next test needs.  No state; the fast tier tests it
 # (tests/bench/test_bench_parse.sh).
 
 # small_tx's UDP payload: 60-byte frames.
@@ -22,3 +22,19 @@ flow_figure() {
 
 # block NAME: the lines between "@@BENCH-BEGIN NAME" and "@@BENCH-END NAME" (stdin).
 block() { awk -v n="$1" '$1 == "@@BENCH-END" && $2 == n { f = 0 } f { print } $1 == "@@BENCH-BEGIN" && $2 == n { f = 1 }'; }
+
+# margin_needed N MARGIN: from a test's output (stdin) that gave the guests
+# MARGIN s between the hand-out and the start: "NEXT LATE", the next
+# test's margin and how late the last guest was armed (BENCH-ARMED, whole
+# seconds; negative: early) against the start it was given (BENCH-AT).
+# NEXT is what was used, one second for the rounding and 1 + N/8 s to
+# spare, at least 2 (the first guess at N <= 7).  Nothing unless all N
+# guests were armed.
+margin_needed() {
+    awk -v n="$1" -v margin="$2" '
+        $1 == "BENCH-AT" { at = $2 }
+        $1 == "BENCH-ARMED" { if (!c++ || $2 > hi) hi = $2 }
+        END { if (at == "" || c < n) exit
+              m = margin - (at - hi) + 1 + 1 + int(n / 8)
+              print (m < 2 ? 2 : m), hi - at }'
+}
