@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # bench-parse.sh - reading the guests' outputs in make bench
 # (bench-scale.sh): one flow's block out of a test's output, its figure
-# from iperf3's receiver line, and the margin the next test needs.  No state; the fast tier tests it
-# (tests/bench/test_bench_parse.sh).
+# from iperf3's receiver line, and the margin the next test needs.  No
+# state; the fast tier tests it (tests/bench/test_bench_parse.sh).
 
 # small_tx's UDP payload: 60-byte frames.
 SMALL_PAYLOAD=18

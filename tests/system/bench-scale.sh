@@ -317,9 +317,10 @@ for f in cpu0 cpu1; do echo @@BENCH-BEGIN \$f; cat /tmp/bench-\$f; echo @@BENCH-
 }
 
 # next_margin TEST MARGIN OUT: the next test's margin at this N (MARGIN),
-# from what this one needed (margin_needed): at N = 32 the guess is 27 s,
-# and in every test of 094f542's run all guests started within 2-6 s of
-# the first.  Without every guest's arming (one failed) it stays.
+# from what this one needed (margin_needed): the guess was short at N = 8
+# (the last guest had its command 1 s after the start) and about right at
+# N = 32 (27 s; 32 guests took 21-26 s, 110f113's run).  Without every
+# guest's arming (one failed) it stays.
 next_margin() {
     local test=$1 m late
     raw "$test.margin_s" "$2"
