@@ -33,9 +33,10 @@
 # the NIC's ISS thread, the main loop), and for CDNA the hypervisor's own
 # time per descriptor (cdnactl stats: the time inside ENQUEUE and QUERY).
 # With BENCH_PROFILE_NS=1, during the TCP tests at N = 1 each kernel on
-# the path profiles itself (profile=5, platform/images/kprofile): profile-CONFIG-NN-TEST-
-# KERNEL.txt names its busiest functions, and xenperf-CONFIG-NN-TEST.txt
-# holds Xen's counters that moved (hypercalls by name, interrupts, ...).
+# the path profiles itself (profile=5, platform/images/kprofile):
+# profile-CONFIG-NN-TEST-KERNEL.txt names its busiest functions, and
+# xenperf-CONFIG-NN-TEST.txt holds Xen's counters that moved (hypercalls
+# by name, interrupts, ...).
 #
 # Output: progress on stderr; the raw figures (bench.raw), then
 # tests/bench/bench-report.py's table (stdout, with the ratios CDNA/native
@@ -44,9 +45,9 @@
 # Options (environment): BENCH_QUICK=1 (N = 1 and 8), BENCH_NS, BENCH_CONFIGS
 # (default "native cdna netback"), BENCH_SECONDS (each test, default 6),
 # BENCH_TESTS, BENCH_UDP_RX_MBPS (default 1000), BENCH_PROFILE_NS (the N
-# to profile at, default none), BENCH_PROFILE_TESTS (default "tcp_tx tcp_rx"), CDNA_TCG (default
-# tcg,thread=single), CDNA_DOMU_MEM (default 128), BENCH_RUN_BASE (default
-# build/bench).
+# to profile at, default none), BENCH_PROFILE_TESTS (default "tcp_tx
+# tcp_rx"), CDNA_TCG (default tcg,thread=single), CDNA_DOMU_MEM (default
+# 128), BENCH_RUN_BASE (default build/bench).
 set -euo pipefail
 BENCH_QUICK=${BENCH_QUICK:-0}
 if [ "$BENCH_QUICK" = 1 ]; then BENCH_NS=${BENCH_NS:-1 8}; else BENCH_NS=${BENCH_NS:-1 2 4 8 16 32}; fi
@@ -214,9 +215,9 @@ if "descs" in g and "hv_ns" in g:
     print(g["descs"], g["hv_ns"])' 2>/dev/null || true
 }
 
-# The kernels' own profiles (kprofile, boot argument profile=5) during the
-# BENCH_PROFILE_TESTS at N = 1 (BENCH_PROFILE_NS): the first guest's kernel, and
-# dom0's where dom0 is on the data path (netback).  Resetting and reading
+# The kernels' own profiles (kprofile, boot argument profile=5) during
+# BENCH_PROFILE_TESTS at the N of BENCH_PROFILE_NS: the first guest's
+# kernel, and dom0's where dom0 is on the data path (netback).  Resetting and reading
 # happen outside the measured window, but each profiled test costs 17-40 s
 # more (2.8 minutes in all at N = 1, measured at 094f542), and the whole
 # run must fit in an hour: asked for, not by default.
